@@ -1,0 +1,40 @@
+"""Checks for learned state read back from JSON: it may be old, cut short or edited."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def check_version(data: object, version: int, what: str) -> dict[str, Any]:
+    """Return data if it is an object of the given schema version, else raise."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{what}: expected an object, got {type(data).__name__}")
+    if data["version"] != version:
+        raise ValueError(f"{what}: unsupported version {data['version']!r}")
+    return data
+
+
+def as_list(value: object) -> list[Any]:
+    """Return value if it is a list, else raise TypeError."""
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def number(value: object) -> float:
+    """Return a finite JSON number as a float, else raise TypeError or ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return float(value)
+
+
+def integer(value: object, low: int, high: int) -> int:
+    """Return a JSON integer in [low, high), else raise TypeError or ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {value!r}")
+    if not low <= value < high:
+        raise ValueError(f"{value} is outside [{low}, {high})")
+    return value

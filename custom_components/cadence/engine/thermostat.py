@@ -1,0 +1,200 @@
+"""What a thermostat does, turned into evidence of what its household prefers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+import math
+from typing import Any, Self
+
+from .features import SLOT, Conditions, require_aware, slot_start
+from .serial import check_version, number
+from .setpoint import SetpointModel
+
+VERSION = 1
+
+# Weight of a setpoint someone chose: a person in the app, or a hand on the device.
+CHOICE_WEIGHT = 1.0
+# Weight per hour a setpoint is kept: four hours kept count as much as one choice.
+HOLD_WEIGHT_PER_HOUR = 0.25
+# Longer gaps between looks mean Cadence was not watching (Home Assistant was down):
+# what the setpoint did meanwhile is unknown, so that time is not credited.
+MAX_HOLD_GAP = timedelta(hours=2)
+
+
+class Source(StrEnum):
+    """Who changed a setpoint."""
+
+    PERSON = "person"
+    DEVICE = "device"
+    AUTOMATION = "automation"
+    CADENCE = "cadence"
+    # Found rather than seen being chosen: at start-up, or when the thermostat returns
+    # from being unavailable. Nobody is known to have chosen it, so it does not teach.
+    UNKNOWN = "unknown"
+
+
+# Only people teach, directly or at the device; automations and Cadence itself do not.
+TEACHING_SOURCES = frozenset({Source.PERSON, Source.DEVICE})
+
+
+class SetpointLearner:
+    """Turns a thermostat's setpoint history into weighted evidence.
+
+    A change someone made is strong evidence (weight 1). A setpoint kept is weaker
+    evidence, in proportion to how long it is kept, credited per half-hour slot so
+    each slot learns the value held in it. Values set by an automation or by Cadence
+    teach nothing, not even while kept: learning Cadence's own output would make it
+    confirm itself.
+    """
+
+    __slots__ = ("_credited_until", "_held_c", "_paused", "_since", "_source", "model")
+
+    def __init__(self, model: SetpointModel | None = None) -> None:
+        """Learn into the given model, or a new one."""
+        self.model = model if model is not None else SetpointModel()
+        self._held_c: float | None = None
+        self._source: Source | None = None
+        # Moments are kept in UTC: aware times in one zone compare and subtract by
+        # wall clock, which runs the same hour twice when DST ends.
+        self._since: datetime | None = None
+        # Hold time before this moment has been credited (or deliberately not).
+        self._credited_until: datetime | None = None
+        self._paused = False
+
+    @property
+    def held_c(self) -> float | None:
+        """Return the setpoint currently held, None before the first observation."""
+        return self._held_c
+
+    @property
+    def source(self) -> Source | None:
+        """Return who set the held setpoint."""
+        return self._source
+
+    @property
+    def since(self) -> datetime | None:
+        """Return when the held setpoint was set."""
+        return self._since
+
+    def observe(self, x: Conditions, setpoint_c: float, source: Source) -> bool:
+        """Take in the thermostat's setpoint now; return True when it was learned.
+
+        A value equal to the held one is no new choice, whoever reports it (devices
+        re-report unchanged setpoints under their own context): it is only held, and
+        after a pause crediting resumes.
+        """
+        setpoint_c = float(setpoint_c)
+        if not math.isfinite(setpoint_c):
+            raise ValueError(f"setpoint must be finite, got {setpoint_c}")
+        if setpoint_c == self._held_c:
+            if self._paused:
+                self._paused = False
+                self._credited_until = _later(self._credited_until, x.when)
+            self.hold(x)
+            return False
+        self._credit(x)
+        self._held_c = setpoint_c
+        self._source = source
+        self._since = x.when.astimezone(UTC)
+        self._credited_until = _later(self._credited_until, x.when)
+        self._paused = False
+        if source not in TEACHING_SOURCES:
+            return False
+        self.model.learn(x, setpoint_c, CHOICE_WEIGHT)
+        return True
+
+    def hold(self, x: Conditions) -> bool:
+        """Credit the held setpoint for the whole half-hour slots kept until x.when.
+
+        The rest of the current slot is credited when the slot ends, the setpoint
+        changes or the thermostat pauses. Return True when anything was learned.
+        """
+        return self._credit(x, until=slot_start(x.when))
+
+    def pause(self, x: Conditions) -> None:
+        """Stop crediting hold time from x.when on (the thermostat is off or away)."""
+        self._credit(x)
+        self._paused = True
+
+    def _credit(self, x: Conditions, until: datetime | None = None) -> bool:
+        """Credit the time the setpoint was kept up to `until` (default x.when)."""
+        end = (x.when if until is None else until).astimezone(UTC)
+        start = self._credited_until
+        held_c = self._held_c
+        if start is None or end <= start or held_c is None or self._paused:
+            return False
+        self._credited_until = end
+        if self._source not in TEACHING_SOURCES or end - start > MAX_HOLD_GAP:
+            return False
+        zone = x.when.tzinfo
+        today = x.when.date()
+        while start < end:
+            local = start.astimezone(zone)
+            # Each piece ends at the next slot boundary so it teaches its own slot.
+            stop = min(end, slot_start(local).astimezone(UTC) + SLOT)
+            hours = (stop - start).total_seconds() / 3600.0
+            # The workday sensor speaks of today; an earlier date counts Monday-Friday.
+            workday = x.workday if local.date() == today else None
+            self.model.learn(
+                replace(x, when=local, workday=workday),
+                held_c,
+                HOLD_WEIGHT_PER_HOUR * hours,
+            )
+            start = stop
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the learner and its model, JSON-safe, with a schema version."""
+        return {
+            "version": VERSION,
+            "model": self.model.to_dict(),
+            "held_c": self._held_c,
+            "source": None if self._source is None else self._source.value,
+            "since": _iso(self._since),
+            "credited_until": _iso(self._credited_until),
+            "paused": self._paused,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Rebuild a learner from `to_dict` output.
+
+        Raises ValueError, KeyError or TypeError when the data is malformed.
+        """
+        check_version(data, VERSION, "setpoint learner")
+        learner = cls(SetpointModel.from_dict(data["model"]))
+        held = data["held_c"]
+        learner._held_c = None if held is None else number(held)
+        source = data["source"]
+        learner._source = None if source is None else Source(source)
+        learner._since = _from_iso(data["since"])
+        learner._credited_until = _from_iso(data["credited_until"])
+        paused = data["paused"]
+        if not isinstance(paused, bool):
+            raise TypeError(f"paused: expected true or false, got {paused!r}")
+        learner._paused = paused
+        return learner
+
+
+def _later(a: datetime | None, b: datetime) -> datetime:
+    """Return the later of two moments in UTC, b when a is unknown."""
+    b = b.astimezone(UTC)
+    return b if a is None or b > a else a
+
+
+def _iso(when: datetime | None) -> str | None:
+    """Return a moment as ISO 8601 text."""
+    return None if when is None else when.isoformat()
+
+
+def _from_iso(text: object) -> datetime | None:
+    """Return a moment from ISO 8601 text, refusing one without a zone."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError(f"expected a time as text, got {text!r}")
+    when = datetime.fromisoformat(text)
+    require_aware(when)
+    return when.astimezone(UTC)
