@@ -1,0 +1,243 @@
+"""UI configuration: the home (one entry, with options) and its zones (subentries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.selector import (
+    AreaSelector,
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+)
+import voluptuous as vol
+
+from .const import (
+    CONF_AREA,
+    CONF_CLIMATE,
+    CONF_LEARNING,
+    CONF_LIGHTS,
+    CONF_MOTION,
+    CONF_OUTDOOR_ENTITY,
+    CONF_POWER,
+    CONF_WORKDAY_ENTITY,
+    DOMAIN,
+    SUBENTRY_ZONE,
+    ZONE_ENTITY_KEYS,
+)
+
+MOTION_CLASSES = (
+    BinarySensorDeviceClass.MOTION,
+    BinarySensorDeviceClass.OCCUPANCY,
+    BinarySensorDeviceClass.PRESENCE,
+)
+POWER_CLASSES = (SensorDeviceClass.POWER, SensorDeviceClass.ENERGY)
+# Which entities of an area a new zone starts with: (domain, device classes or None).
+ZONE_KINDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    CONF_CLIMATE: ("climate", None),
+    CONF_LIGHTS: ("light", None),
+    CONF_MOTION: ("binary_sensor", MOTION_CLASSES),
+    CONF_POWER: ("sensor", POWER_CLASSES),
+}
+
+
+def _home_schema(options: dict[str, Any]) -> vol.Schema:
+    """Return the form of the home-wide options, filled with the current ones."""
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_OUTDOOR_ENTITY,
+                description={"suggested_value": options.get(CONF_OUTDOOR_ENTITY)},
+            ): EntitySelector(
+                EntitySelectorConfig(
+                    filter=[
+                        {
+                            "domain": "sensor",
+                            "device_class": SensorDeviceClass.TEMPERATURE,
+                        },
+                        {"domain": "weather"},
+                    ]
+                )
+            ),
+            vol.Optional(
+                CONF_WORKDAY_ENTITY,
+                description={"suggested_value": options.get(CONF_WORKDAY_ENTITY)},
+            ): EntitySelector(EntitySelectorConfig(domain="binary_sensor")),
+            vol.Required(
+                CONF_LEARNING, default=options.get(CONF_LEARNING, True)
+            ): BooleanSelector(),
+        }
+    )
+
+
+class CadenceConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up Cadence for the home."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> CadenceOptionsFlow:
+        """Return the flow that edits the home-wide options."""
+        return CadenceOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Return the kinds of subentry: zones."""
+        return {SUBENTRY_ZONE: ZoneSubentryFlow}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the home-wide inputs and create the home."""
+        if user_input is not None:
+            return self.async_create_entry(title="Cadence", data={}, options=user_input)
+        return self.async_show_form(step_id="user", data_schema=_home_schema({}))
+
+
+class CadenceOptionsFlow(OptionsFlow):
+    """Edit the home-wide options."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and save the home-wide options."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        return self.async_show_form(
+            step_id="init", data_schema=_home_schema(dict(self.config_entry.options))
+        )
+
+
+class ZoneSubentryFlow(ConfigSubentryFlow):
+    """Add or edit a zone: one area and the entities to learn from in it."""
+
+    _area_id: str
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Pick the area the zone covers."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            area_id: str = user_input[CONF_AREA]
+            if any(
+                subentry.unique_id == area_id
+                for subentry in self._get_entry().subentries.values()
+            ):
+                return self.async_abort(reason="already_configured")
+            self._area_id = area_id
+            return await self.async_step_entities()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema({vol.Required(CONF_AREA): AreaSelector()}),
+            errors=errors,
+        )
+
+    async def async_step_entities(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Choose the zone's entities, starting from the area's own."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if _has_entities(user_input):
+                area = ar.async_get(self.hass).async_get_area(self._area_id)
+                return self.async_create_entry(
+                    title=area.name if area else self._area_id,
+                    data={CONF_AREA: self._area_id, **_entities(user_input)},
+                    unique_id=self._area_id,
+                )
+            errors["base"] = "no_entities"
+        return self.async_show_form(
+            step_id="entities",
+            data_schema=self.add_suggested_values_to_schema(
+                _zone_schema(), user_input or _area_entities(self.hass, self._area_id)
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change which entities of the zone Cadence learns from."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if _has_entities(user_input):
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, data_updates=_entities(user_input)
+                )
+            errors["base"] = "no_entities"
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _zone_schema(), user_input or dict(subentry.data)
+            ),
+            errors=errors,
+        )
+
+
+def _zone_schema() -> vol.Schema:
+    """Return the form listing a zone's entities by kind."""
+    fields: dict[vol.Marker, Any] = {}
+    for key, (domain, classes) in ZONE_KINDS.items():
+        config = EntitySelectorConfig(domain=domain, multiple=True)
+        if classes:
+            config = EntitySelectorConfig(
+                filter=[{"domain": domain, "device_class": list(classes)}],
+                multiple=True,
+            )
+        fields[vol.Optional(key)] = EntitySelector(config)
+    return vol.Schema(fields)
+
+
+def _entities(user_input: dict[str, Any]) -> dict[str, list[str]]:
+    """Return every kind of zone entity, empty lists for kinds not chosen."""
+    return {key: list(user_input.get(key, [])) for key in ZONE_ENTITY_KEYS}
+
+
+def _has_entities(user_input: dict[str, Any]) -> bool:
+    """Return whether at least one entity was chosen."""
+    return any(_entities(user_input).values())
+
+
+def _area_entities(hass: HomeAssistant, area_id: str) -> dict[str, list[str]]:
+    """Return the entities of an area, by zone kind, to prefill a new zone."""
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    in_area = {
+        entry.entity_id: entry for entry in er.async_entries_for_area(entities, area_id)
+    }
+    for device in dr.async_entries_for_area(devices, area_id):
+        for entry in er.async_entries_for_device(entities, device.id):
+            if entry.area_id in (None, area_id):
+                in_area[entry.entity_id] = entry
+    found: dict[str, list[str]] = {key: [] for key in ZONE_ENTITY_KEYS}
+    for entity_id, entry in sorted(in_area.items()):
+        if entry.disabled:
+            continue
+        device_class = entry.device_class or entry.original_device_class
+        for key, (domain, classes) in ZONE_KINDS.items():
+            if entry.domain == domain and (classes is None or device_class in classes):
+                found[key].append(entity_id)
+    return found

@@ -1,0 +1,223 @@
+"""The home as Cadence sees it: zones, home-wide inputs, units and who changed what."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+from datetime import datetime
+import math
+from typing import TYPE_CHECKING
+
+from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE_UNIT
+from homeassistant.const import (
+    ATTR_TEMPERATURE,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_OFF,
+    STATE_ON,
+    UnitOfTemperature,
+)
+from homeassistant.core import Context, HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import TemperatureConverter
+
+from .const import (
+    CONF_AREA,
+    CONF_CLIMATE,
+    CONF_LIGHTS,
+    CONF_MOTION,
+    CONF_OUTDOOR_ENTITY,
+    CONF_POWER,
+    CONF_WORKDAY_ENTITY,
+    SUBENTRY_ZONE,
+)
+from .engine import Conditions, Source
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigSubentry
+
+    from . import CadenceConfigEntry
+
+# Outdoor readings outside this range are a broken sensor, not weather.
+OUTDOOR_RANGE_C = (-60.0, 60.0)
+_UNITS = {unit.value: unit for unit in UnitOfTemperature}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Zone:
+    """One area of the home and the entities Cadence learns from in it."""
+
+    subentry_id: str
+    name: str
+    area_id: str | None
+    climate: tuple[str, ...]
+    lights: tuple[str, ...]
+    motion: tuple[str, ...]
+    power: tuple[str, ...]
+
+    @classmethod
+    def from_subentry(cls, subentry: ConfigSubentry) -> Zone:
+        """Read a zone from its config subentry."""
+        data = subentry.data
+        return cls(
+            subentry_id=subentry.subentry_id,
+            name=subentry.title,
+            area_id=data.get(CONF_AREA),
+            climate=tuple(data.get(CONF_CLIMATE, ())),
+            lights=tuple(data.get(CONF_LIGHTS, ())),
+            motion=tuple(data.get(CONF_MOTION, ())),
+            power=tuple(data.get(CONF_POWER, ())),
+        )
+
+
+def source_of(context: Context, own_contexts: Container[str]) -> Source:
+    """Say who caused a state change, from its context.
+
+    Cadence's own changes and anything an automation or script did (a parent
+    context) must not teach; a user id means a person in the UI or the API; no user
+    and no parent means the device itself (its knob, or its own app).
+    """
+    if context.id in own_contexts or context.parent_id in own_contexts:
+        return Source.CADENCE
+    if context.parent_id is not None:
+        return Source.AUTOMATION
+    if context.user_id is not None:
+        return Source.PERSON
+    return Source.DEVICE
+
+
+class Home:
+    """Reads the home-wide inputs and zones of one Cadence entry."""
+
+    def __init__(self, hass: HomeAssistant, entry: CadenceConfigEntry) -> None:
+        """Read the zones and options of the entry."""
+        self._hass = hass
+        self.zones = [
+            Zone.from_subentry(subentry)
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_ZONE
+        ]
+        self._zone_of = {
+            entity_id: zone for zone in self.zones for entity_id in zone.climate
+        }
+        self.outdoor_entity: str | None = entry.options.get(CONF_OUTDOOR_ENTITY)
+        self.workday_entity: str | None = entry.options.get(CONF_WORKDAY_ENTITY)
+        # Ids of contexts Cadence itself created, so that its own changes never teach.
+        self.own_contexts: set[str] = set()
+
+    @property
+    def unit(self) -> UnitOfTemperature:
+        """Return the unit thermostats report in (the home's unit system)."""
+        return self._hass.config.units.temperature_unit
+
+    def zone_of(self, entity_id: str) -> Zone:
+        """Return the zone a thermostat belongs to."""
+        return self._zone_of[entity_id]
+
+    def friendly_name(self, entity_id: str) -> str:
+        """Return the name a person knows an entity by."""
+        if (state := self._hass.states.get(entity_id)) is not None:
+            return state.name
+        if (entry := er.async_get(self._hass).async_get(entity_id)) is not None:
+            return entry.name or entry.original_name or entity_id
+        return entity_id
+
+    def to_celsius(self, raw: object, unit: str | None = None) -> object:
+        """Convert a temperature from the given (default: home) unit; other input as is.
+
+        Anything that is not a number is passed through for the engine to reject.
+        """
+        source = _UNITS.get(unit or self.unit, self.unit)
+        if source == UnitOfTemperature.CELSIUS or isinstance(raw, bool):
+            return raw
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return raw
+        return TemperatureConverter.convert(value, source, UnitOfTemperature.CELSIUS)
+
+    def from_celsius(self, value_c: float) -> float:
+        """Convert an engine temperature to the home's unit."""
+        return TemperatureConverter.convert(
+            value_c, UnitOfTemperature.CELSIUS, self.unit
+        )
+
+    def attribute_c(self, state: State, attribute: str) -> float | None:
+        """Return a numeric temperature attribute in °C, None when absent or invalid."""
+        return _finite(self.to_celsius(state.attributes.get(attribute)))
+
+    def conditions(self, zone: Zone, when: datetime) -> Conditions:
+        """Return what is known about the home at a moment, for the engine."""
+        return Conditions(
+            when=dt_util.as_local(when),
+            workday=self._workday(),
+            outdoor_c=self._outdoor_c(),
+            minutes_since_motion=self._minutes_since_motion(zone, when),
+        )
+
+    def conditions_at(self, zone: Zone, when: datetime) -> Conditions:
+        """Return what can be assumed about another moment, for planning.
+
+        The outdoor temperature now stands in for later; the workday sensor speaks only
+        of today, and occupancy now says nothing about another time.
+        """
+        local = dt_util.as_local(when)
+        today = dt_util.now().date() == local.date()
+        return Conditions(
+            when=local,
+            workday=self._workday() if today else None,
+            outdoor_c=self._outdoor_c(),
+            minutes_since_motion=None,
+        )
+
+    def _workday(self) -> bool | None:
+        """Return whether today is a workday, None when not known."""
+        if self.workday_entity is None:
+            return None
+        state = self._hass.states.get(self.workday_entity)
+        if state is None or state.state not in (STATE_ON, STATE_OFF):
+            return None
+        return state.state == STATE_ON
+
+    def _outdoor_c(self) -> float | None:
+        """Return the outdoor temperature in °C, None when unknown or absurd."""
+        if self.outdoor_entity is None:
+            return None
+        state = self._hass.states.get(self.outdoor_entity)
+        if state is None:
+            return None
+        if state.domain == "weather":
+            raw: object = state.attributes.get(ATTR_TEMPERATURE)
+            unit = state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT)
+        else:
+            raw = state.state
+            unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+        value = _finite(self.to_celsius(raw, unit))
+        low, high = OUTDOOR_RANGE_C
+        return value if value is not None and low <= value <= high else None
+
+    def _minutes_since_motion(self, zone: Zone, when: datetime) -> float | None:
+        """Return minutes since motion was last seen in the zone, None when unknown."""
+        ended: list[datetime] = []
+        for entity_id in zone.motion:
+            state = self._hass.states.get(entity_id)
+            if state is None:
+                continue
+            if state.state == STATE_ON:
+                return 0.0
+            if state.state == STATE_OFF:
+                ended.append(state.last_changed)
+        if not ended:
+            return None
+        return max(0.0, (when - max(ended)).total_seconds() / 60)
+
+
+def _finite(value: object) -> float | None:
+    """Return value as a finite float, None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None

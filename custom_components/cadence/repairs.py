@@ -1,0 +1,59 @@
+"""Repair issues Cadence raises, and the flows that let a person dismiss them."""
+
+from __future__ import annotations
+
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN
+
+ISSUE_UNREADABLE_STATE = "unreadable_state"
+ISSUE_MISSING_ENTITY = "missing_entity"
+
+
+def async_create_unreadable_state_issue(
+    hass: HomeAssistant, entry_id: str, moved_to: str | None, error: str
+) -> None:
+    """Tell the user the learned state could not be read and is being relearned."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"{ISSUE_UNREADABLE_STATE}_{entry_id}",
+        is_fixable=True,
+        is_persistent=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_UNREADABLE_STATE,
+        translation_placeholders={
+            "moved_to": moved_to or "(no file)",
+            "error": error,
+        },
+    )
+
+
+def async_update_missing_entity_issue(
+    hass: HomeAssistant, entity_id: str, zone: str, *, missing: bool
+) -> None:
+    """Raise or clear the issue for a configured entity that no longer exists."""
+    issue_id = f"{ISSUE_MISSING_ENTITY}_{entity_id}"
+    if not missing:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_MISSING_ENTITY,
+        translation_placeholders={"entity_id": entity_id, "zone": zone},
+    )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant,
+    issue_id: str,
+    data: dict[str, str | int | float | None] | None,
+) -> RepairsFlow:
+    """Let the user acknowledge an unreadable state file (it is already relearning)."""
+    return ConfirmRepairFlow()

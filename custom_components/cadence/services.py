@@ -1,0 +1,162 @@
+"""Actions: ask Cadence for its learned schedule or a prediction at any time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.climate.const import (
+    ATTR_TARGET_TEMP_HIGH,
+    ATTR_TARGET_TEMP_LOW,
+)
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, ATTR_TIME
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from .coordinator import CadenceCoordinator
+    from .engine import SetpointModel
+
+SERVICE_GET_SCHEDULE = "get_schedule"
+SERVICE_PREDICT = "predict"
+ATTR_SETPOINT = "setpoint"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SLOT_MINUTES = 30
+
+_BASE_SCHEMA = {
+    vol.Required(ATTR_ENTITY_ID): cv.entity_domain("climate"),
+    vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
+        (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
+    ),
+}
+GET_SCHEDULE_SCHEMA = vol.Schema(_BASE_SCHEMA)
+PREDICT_SCHEMA = vol.Schema({**_BASE_SCHEMA, vol.Optional(ATTR_TIME): cv.datetime})
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register Cadence's actions."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_SCHEDULE,
+        _async_get_schedule,
+        schema=GET_SCHEDULE_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_PREDICT,
+        _async_predict,
+        schema=PREDICT_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+
+
+def _coordinator(hass: HomeAssistant) -> CadenceCoordinator:
+    """Return the coordinator of the loaded Cadence entry."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is ConfigEntryState.LOADED:
+            coordinator: CadenceCoordinator = entry.runtime_data
+            return coordinator
+    raise ServiceValidationError(
+        translation_domain=DOMAIN, translation_key="not_loaded"
+    )
+
+
+def _model(
+    coordinator: CadenceCoordinator, entity_id: str, setpoint: str
+) -> SetpointModel:
+    """Return the model of one setpoint of one thermostat, refusing what is unknown."""
+    placeholders = {"entity_id": entity_id, "setpoint": setpoint}
+    if entity_id not in coordinator.learners:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_learned",
+            translation_placeholders=placeholders,
+        )
+    if (learner := coordinator.learners[entity_id].get(setpoint)) is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="setpoint_not_learned",
+            translation_placeholders=placeholders,
+        )
+    if learner.model.samples == 0:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="nothing_learned",
+            translation_placeholders=placeholders,
+        )
+    return learner.model
+
+
+def _round(value: float) -> float:
+    """Round a presented temperature as thermostats show it."""
+    return round(value, 1)
+
+
+async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
+    """Return the learned weekly schedule of a thermostat, in the home's unit."""
+    coordinator = _coordinator(call.hass)
+    entity_id: str = call.data[ATTR_ENTITY_ID]
+    setpoint: str = call.data[ATTR_SETPOINT]
+    model = _model(coordinator, entity_id, setpoint)
+    home = coordinator.home
+    week = model.schedule(dt_util.now())
+    return {
+        "entity_id": entity_id,
+        "setpoint": setpoint,
+        "unit": str(home.unit),
+        "slot_minutes": SLOT_MINUTES,
+        "days": {
+            day: [_round(home.from_celsius(value)) for value in slots]
+            for day, slots in zip(DAYS, week, strict=True)
+        },
+    }
+
+
+async def _async_predict(call: ServiceCall) -> ServiceResponse:
+    """Return the predicted setpoint of a thermostat at a time (default now)."""
+    coordinator = _coordinator(call.hass)
+    entity_id: str = call.data[ATTR_ENTITY_ID]
+    setpoint: str = call.data[ATTR_SETPOINT]
+    model = _model(coordinator, entity_id, setpoint)
+    home = coordinator.home
+    when = _aware(call.data.get(ATTR_TIME))
+    x = home.conditions_at(home.zone_of(entity_id), when)
+    prediction = model.predict(x)
+    change = model.next_change(x)
+    result: dict[str, Any] = {
+        "entity_id": entity_id,
+        "setpoint": setpoint,
+        "time": x.when.isoformat(),
+        "unit": str(home.unit),
+        "value": None,
+        "confidence": 0.0,
+        "next_change": change.when.isoformat() if change else None,
+        "next_value": _round(home.from_celsius(change.value_c)) if change else None,
+    }
+    if prediction is not None:
+        result["value"] = _round(home.from_celsius(prediction.value_c))
+        result["confidence"] = round(prediction.confidence, 3)
+    return result
+
+
+def _aware(when: datetime | None) -> datetime:
+    """Return a time as an aware local time; a time without zone is the home's."""
+    if when is None:
+        return dt_util.now()
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_local(when)

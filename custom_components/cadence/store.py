@@ -1,0 +1,104 @@
+"""Persistence of what Cadence learned: versioned JSON through Home Assistant's Store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, LOGGER
+
+STORAGE_VERSION = 1
+STORAGE_MINOR_VERSION = 1
+SAVE_DELAY = timedelta(minutes=2)
+
+
+class UnreadableStoreError(HomeAssistantError):
+    """The stored state exists but cannot be used."""
+
+
+class _VersionedStore(Store[dict[str, Any]]):
+    """A Store that migrates older layouts forward and refuses newer ones."""
+
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Bring stored data written by another version of Cadence up to date."""
+        if old_major_version > STORAGE_VERSION:
+            # Written by a newer Cadence (a downgrade): its layout is unknown to us.
+            raise NotImplementedError
+        # Minor versions only ever add keys, which readers treat as optional.
+        return old_data
+
+
+class CadenceStore:
+    """Loads and saves the learned state of one Cadence entry."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the store for one config entry."""
+        self._hass = hass
+        self._store = _VersionedStore(
+            hass,
+            STORAGE_VERSION,
+            f"{DOMAIN}.{entry_id}",
+            minor_version=STORAGE_MINOR_VERSION,
+            atomic_writes=True,
+        )
+
+    @property
+    def path(self) -> str:
+        """Return the file the state lives in."""
+        return str(self._store.path)
+
+    async def async_load(self) -> dict[str, Any] | None:
+        """Return the stored state, None when there is none.
+
+        Raises UnreadableStoreError when a file exists but cannot be used; Home
+        Assistant's Store itself already moves aside files that are not JSON at all.
+        """
+        try:
+            data = await self._store.async_load()
+        except (HomeAssistantError, NotImplementedError, KeyError, TypeError) as err:
+            raise UnreadableStoreError(repr(err)) from err
+        if data is not None and not isinstance(data, dict):
+            raise UnreadableStoreError(f"expected an object, got {type(data).__name__}")
+        return data
+
+    async def async_move_aside(self) -> str | None:
+        """Rename an unusable file so it is kept for inspection; return its new path."""
+        stamp = dt_util.utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = f"{self.path}.corrupt-{stamp}"
+        moved = await self._hass.async_add_executor_job(
+            _rename_if_exists, self.path, target
+        )
+        return target if moved else None
+
+    def async_delay_save(self, data_func: Any) -> None:
+        """Save soon, coalescing bursts of learning into one write."""
+        self._store.async_delay_save(data_func, SAVE_DELAY.total_seconds())
+
+    async def async_save(self, data: dict[str, Any]) -> None:
+        """Save now."""
+        await self._store.async_save(data)
+
+    async def async_remove(self) -> None:
+        """Delete the stored state (the entry was removed)."""
+        await self._store.async_remove()
+
+
+def _rename_if_exists(source: str, target: str) -> bool:
+    """Rename source to target; False when there is no source file."""
+    try:
+        Path(source).replace(target)
+    except FileNotFoundError:
+        return False
+    LOGGER.warning("Moved unreadable Cadence state %s to %s", source, target)
+    return True

@@ -1,0 +1,108 @@
+"""Tests for the predicted-setpoint sensors, driven through real thermostat changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from .conftest import PERSON, THERMOSTAT
+
+SENSOR = "sensor.living_room_living_room_predicted_setpoint"
+
+
+async def set_temperature(
+    hass: HomeAssistant, value: float, context: Context | None = None
+) -> None:
+    """Change the thermostat's setpoint through its action, as the UI does."""
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": value},
+        blocking=True,
+        context=context or Context(user_id=PERSON.user_id),
+    )
+    await hass.async_block_till_done()
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_sensor_unavailable_until_a_person_chooses(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Nothing is predicted before a person chose a setpoint; then it is at once."""
+    assert hass.states.get(SENSOR).state == STATE_UNAVAILABLE
+
+    await set_temperature(hass, 21.5)
+
+    state = hass.states.get(SENSOR)
+    assert float(state.state) == pytest.approx(21.5, abs=0.05)
+    assert 0 < state.attributes["confidence"] < 0.5
+    assert state.attributes["samples"] == 1
+    assert state.attributes["unit_of_measurement"] == "°C"
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_automation_changes_do_not_teach(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A setpoint set by an automation (a parent context) is never learned."""
+    await set_temperature(hass, 21.0)
+    await set_temperature(hass, 16.0, Context(parent_id="01AUTOMATIONRUN"))
+
+    state = hass.states.get(SENSOR)
+    assert float(state.state) == pytest.approx(21.0, abs=0.05)
+    assert state.attributes["samples"] == 1
+
+
+async def test_sensor_follows_a_daily_habit(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a week of 21 °C mornings and 17 °C nights the sensor predicts the next switch."""
+    freezer.move_to("2026-11-16 06:55:00+01:00")
+    confidence_after: list[float] = []
+    for _day in range(7):
+        freezer.tick(timedelta(minutes=5))
+        await set_temperature(hass, 21.0)  # 07:00
+        for _ in range(15 * 12):  # the day passes, the setpoint is held
+            freezer.tick(timedelta(minutes=5))
+            async_fire_time_changed(hass)
+        await set_temperature(hass, 17.0)  # 22:00
+        for _ in range(9 * 12 - 1):
+            freezer.tick(timedelta(minutes=5))
+            async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        confidence_after.append(hass.states.get(SENSOR).attributes["confidence"])
+
+    freezer.move_to("2026-11-23 06:40:00+01:00")
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    state = hass.states.get(SENSOR)
+    assert float(state.state) == pytest.approx(17.0, abs=0.5)
+    assert state.attributes["next_setpoint"] == pytest.approx(21.0, abs=0.5)
+    assert state.attributes["next_change"].startswith("2026-11-23T07:00:00")
+    # Confidence grows with consistent days.
+    assert confidence_after[-1] > 2 * confidence_after[0]
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_entities_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The sensor's registry entry and state after one person's choice."""
+    await set_temperature(hass, 20.5)
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
