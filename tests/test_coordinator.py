@@ -67,7 +67,9 @@ async def test_bad_setpoints_are_skipped_and_counted(
 
     coordinator = init_integration.runtime_data
     assert coordinator.rejections[THERMOSTAT][reason] == 1
-    assert coordinator.learners[THERMOSTAT]["temperature"].model.samples == 1
+    assert (
+        coordinator.thermostats[THERMOSTAT].learners["temperature"].model.samples == 1
+    )
     sensor = hass.states.get(SENSOR)
     if state in ("unknown", "unavailable"):
         assert sensor.state == STATE_UNAVAILABLE
@@ -85,7 +87,9 @@ async def test_device_changes_teach_and_room_readings_do_not(
     _set(hass, "heat", Context(), temperature=19.0, current_temperature=18.5)
     await hass.async_block_till_done()
     assert (
-        init_integration.runtime_data.learners[THERMOSTAT]["temperature"].model.samples
+        init_integration.runtime_data.thermostats[THERMOSTAT]
+        .learners["temperature"]
+        .model.samples
         == 1
     )
     assert float(hass.states.get(SENSOR).state) == pytest.approx(19.0, abs=0.05)
@@ -104,7 +108,9 @@ async def test_learning_off_keeps_predictions_but_learns_nothing(
     await hass.async_block_till_done()
     await set_temperature(hass, 23.0)
     assert (
-        mock_config_entry.runtime_data.learners[THERMOSTAT]["temperature"].model.samples
+        mock_config_entry.runtime_data.thermostats[THERMOSTAT]
+        .learners["temperature"]
+        .model.samples
         == 0
     )
 
@@ -123,7 +129,11 @@ async def test_fahrenheit_home_sees_fahrenheit(
     _set(hass, "heat", temperature=71, min_temp=45, max_temp=86)
     await hass.async_block_till_done()
 
-    model = mock_config_entry.runtime_data.learners[THERMOSTAT]["temperature"].model
+    model = (
+        mock_config_entry.runtime_data.thermostats[THERMOSTAT]
+        .learners["temperature"]
+        .model
+    )
     assert model.samples == 1
     state = hass.states.get(SENSOR)
     assert state.attributes["unit_of_measurement"] == "°F"
@@ -269,7 +279,9 @@ async def test_setpoint_found_on_return_does_not_teach(
     _set(hass, "heat", Context(), temperature=25.0)
     await hass.async_block_till_done()
 
-    learner = init_integration.runtime_data.learners[THERMOSTAT]["temperature"]
+    learner = init_integration.runtime_data.thermostats[THERMOSTAT].learners[
+        "temperature"
+    ]
     assert learner.model.samples == 1
     assert learner.held_c == 25.0
     assert float(hass.states.get(SENSOR).state) == pytest.approx(21.0, abs=0.05)

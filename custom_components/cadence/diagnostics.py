@@ -20,7 +20,7 @@ async def async_get_config_entry_diagnostics(
     """Return options, zones and per-thermostat model statistics."""
     coordinator = entry.runtime_data
     thermostats: dict[str, Any] = {}
-    for entity_id, learners in coordinator.learners.items():
+    for entity_id, feed in coordinator.thermostats.items():
         thermostats[entity_id] = {
             "skipped": dict(coordinator.rejections.get(entity_id, {})),
             "setpoints": {
@@ -35,7 +35,7 @@ async def async_get_config_entry_diagnostics(
                         else None
                     ),
                 }
-                for target, learner in learners.items()
+                for target, learner in feed.learners.items()
             },
         }
     return {

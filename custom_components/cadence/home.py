@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
-import math
 from typing import TYPE_CHECKING
 
 from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE_UNIT
 from homeassistant.const import (
     ATTR_TEMPERATURE,
     ATTR_UNIT_OF_MEASUREMENT,
-    STATE_OFF,
-    STATE_ON,
     UnitOfTemperature,
 )
-from homeassistant.core import Context, HomeAssistant, State
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import (
     CONF_AREA,
@@ -31,16 +27,20 @@ from .const import (
     CONF_WORKDAY_ENTITY,
     SUBENTRY_ZONE,
 )
-from .engine import Conditions, Source
+from .engine import (
+    Conditions,
+    Source,
+    from_celsius,
+    minutes_since_motion,
+    outdoor_c,
+    to_celsius,
+    workday,
+)
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
 
     from . import CadenceConfigEntry
-
-# Outdoor readings outside this range are a broken sensor, not weather.
-OUTDOOR_RANGE_C = (-60.0, 60.0)
-_UNITS = {unit.value: unit for unit in UnitOfTemperature}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -122,37 +122,26 @@ class Home:
             return entry.name or entry.original_name or entity_id
         return entity_id
 
-    def to_celsius(self, raw: object, unit: str | None = None) -> object:
-        """Convert a temperature from the given (default: home) unit; other input as is.
-
-        Anything that is not a number is passed through for the engine to reject.
-        """
-        source = _UNITS.get(unit or self.unit, self.unit)
-        if source == UnitOfTemperature.CELSIUS or isinstance(raw, bool):
-            return raw
-        try:
-            value = float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return raw
-        return TemperatureConverter.convert(value, source, UnitOfTemperature.CELSIUS)
+    def to_celsius(self, raw: object) -> object:
+        """Convert a temperature in the home's unit to °C; non-numbers as they are."""
+        return to_celsius(raw, self.unit)
 
     def from_celsius(self, value_c: float) -> float:
         """Convert an engine temperature to the home's unit."""
-        return TemperatureConverter.convert(
-            value_c, UnitOfTemperature.CELSIUS, self.unit
-        )
-
-    def attribute_c(self, state: State, attribute: str) -> float | None:
-        """Return a numeric temperature attribute in °C, None when absent or invalid."""
-        return _finite(self.to_celsius(state.attributes.get(attribute)))
+        return from_celsius(value_c, self.unit)
 
     def conditions(self, zone: Zone, when: datetime) -> Conditions:
         """Return what is known about the home at a moment, for the engine."""
+        motions = [
+            (state.state, state.last_changed)
+            for entity_id in zone.motion
+            if (state := self._hass.states.get(entity_id)) is not None
+        ]
         return Conditions(
             when=dt_util.as_local(when),
             workday=self._workday(),
             outdoor_c=self._outdoor_c(),
-            minutes_since_motion=self._minutes_since_motion(zone, when),
+            minutes_since_motion=minutes_since_motion(motions, when),
         )
 
     def conditions_at(self, zone: Zone, when: datetime) -> Conditions:
@@ -175,9 +164,7 @@ class Home:
         if self.workday_entity is None:
             return None
         state = self._hass.states.get(self.workday_entity)
-        if state is None or state.state not in (STATE_ON, STATE_OFF):
-            return None
-        return state.state == STATE_ON
+        return workday(state.state if state else None)
 
     def _outdoor_c(self) -> float | None:
         """Return the outdoor temperature in °C, None when unknown or absurd."""
@@ -187,37 +174,8 @@ class Home:
         if state is None:
             return None
         if state.domain == "weather":
-            raw: object = state.attributes.get(ATTR_TEMPERATURE)
-            unit = state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT)
-        else:
-            raw = state.state
-            unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-        value = _finite(self.to_celsius(raw, unit))
-        low, high = OUTDOOR_RANGE_C
-        return value if value is not None and low <= value <= high else None
-
-    def _minutes_since_motion(self, zone: Zone, when: datetime) -> float | None:
-        """Return minutes since motion was last seen in the zone, None when unknown."""
-        ended: list[datetime] = []
-        for entity_id in zone.motion:
-            state = self._hass.states.get(entity_id)
-            if state is None:
-                continue
-            if state.state == STATE_ON:
-                return 0.0
-            if state.state == STATE_OFF:
-                ended.append(state.last_changed)
-        if not ended:
-            return None
-        return max(0.0, (when - max(ended)).total_seconds() / 60)
-
-
-def _finite(value: object) -> float | None:
-    """Return value as a finite float, None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+            return outdoor_c(
+                state.attributes.get(ATTR_TEMPERATURE),
+                state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT),
+            )
+        return outdoor_c(state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))

@@ -78,7 +78,7 @@ async def async_setup_entry(
                 coordinator, zone, entity_id, SETPOINT_SENSORS[target]
             )
             for entity_id in zone.climate
-            for target in coordinator.learners[entity_id]
+            for target in coordinator.thermostats[entity_id].learners
         ]
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
         async_add_entities(sensors, config_subentry_id=zone.subentry_id)

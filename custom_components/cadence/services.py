@@ -80,13 +80,13 @@ def _model(
 ) -> SetpointModel:
     """Return the model of one setpoint of one thermostat, refusing what is unknown."""
     placeholders = {"entity_id": entity_id, "setpoint": setpoint}
-    if entity_id not in coordinator.learners:
+    if entity_id not in coordinator.thermostats:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_learned",
             translation_placeholders=placeholders,
         )
-    if (learner := coordinator.learners[entity_id].get(setpoint)) is None:
+    if (learner := coordinator.thermostats[entity_id].learners.get(setpoint)) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="setpoint_not_learned",

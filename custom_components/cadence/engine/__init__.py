@@ -7,6 +7,19 @@ asks `SetpointModel` for predictions, the next change and the weekly schedule.
 from __future__ import annotations
 
 from .features import Conditions, encode, encode_context, slot_of
+from .feed import (
+    TARGETS,
+    FeedResult,
+    Reading,
+    ThermostatFeed,
+    finite,
+    from_celsius,
+    minutes_since_motion,
+    outdoor_c,
+    targets_for,
+    to_celsius,
+    workday,
+)
 from .rls import RecursiveLeastSquares
 from .setpoint import Change, Prediction, SetpointModel
 from .thermostat import HOLD_WEIGHT_PER_HOUR, SetpointLearner, Source
@@ -14,17 +27,28 @@ from .validation import RejectedValue, Rejection, clean_setpoint
 
 __all__ = [
     "HOLD_WEIGHT_PER_HOUR",
+    "TARGETS",
     "Change",
     "Conditions",
+    "FeedResult",
     "Prediction",
+    "Reading",
     "RecursiveLeastSquares",
     "RejectedValue",
     "Rejection",
     "SetpointLearner",
     "SetpointModel",
     "Source",
+    "ThermostatFeed",
     "clean_setpoint",
     "encode",
     "encode_context",
+    "finite",
+    "from_celsius",
+    "minutes_since_motion",
+    "outdoor_c",
     "slot_of",
+    "targets_for",
+    "to_celsius",
+    "workday",
 ]
