@@ -6,6 +6,8 @@ asks `SetpointModel` for predictions, the next change and the weekly schedule.
 
 from __future__ import annotations
 
+from .activity import ActivityTracker
+from .anomaly import ActivityWatch, Verdict
 from .features import Conditions, encode, encode_context, slot_of
 from .feed import (
     TARGETS,
@@ -20,6 +22,9 @@ from .feed import (
     to_celsius,
     workday,
 )
+from .habit import BinaryFeed, HabitModel
+from .level import LevelFeed, LevelModel
+from .logistic import OnlineLogistic
 from .rls import RecursiveLeastSquares
 from .setpoint import Change, Prediction, SetpointModel
 from .thermostat import HOLD_WEIGHT_PER_HOUR, SetpointLearner, Source
@@ -28,9 +33,16 @@ from .validation import RejectedValue, Rejection, clean_setpoint
 __all__ = [
     "HOLD_WEIGHT_PER_HOUR",
     "TARGETS",
+    "ActivityTracker",
+    "ActivityWatch",
+    "BinaryFeed",
     "Change",
     "Conditions",
     "FeedResult",
+    "HabitModel",
+    "LevelFeed",
+    "LevelModel",
+    "OnlineLogistic",
     "Prediction",
     "Reading",
     "RecursiveLeastSquares",
@@ -40,6 +52,7 @@ __all__ = [
     "SetpointModel",
     "Source",
     "ThermostatFeed",
+    "Verdict",
     "clean_setpoint",
     "encode",
     "encode_context",

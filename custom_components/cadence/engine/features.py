@@ -41,6 +41,9 @@ class Conditions:
     workday: bool | None = None
     outdoor_c: float | None = None
     minutes_since_motion: float | None = None
+    # How active the zone looks from its power and climate sensors, 0 (quiet) to 1
+    # (busy), None when unknown; see `habit.ActivityTracker`.
+    activity: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse a time without a zone: a wall clock alone is ambiguous."""
