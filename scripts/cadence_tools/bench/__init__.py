@@ -1,0 +1,1 @@
+"""`scripts/bench`: Cadence's learning quality and cost, beside baselines."""

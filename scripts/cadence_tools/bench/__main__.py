@@ -1,0 +1,89 @@
+"""`scripts/bench`: run every benchmark and write docs/benchmarks.md with its plots."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+import os
+from pathlib import Path
+import platform
+import subprocess
+import sys
+import time
+
+from joblib import Parallel, delayed
+
+from cadence_tools import REPO
+
+from .anomaly import run_anomaly
+from .cost import run_cost
+from .lights import run_lights
+from .occupancy import run_occupancy
+from .report import write
+from .setpoint import WARM_UP_DAYS, run_one
+from .speed import run_speed
+
+SEEDS = (1, 2, 3)
+
+
+def _task(kind: str, *args: float) -> tuple[str, object]:
+    """Run one benchmark in a worker; single-threaded maths, two workers at a time."""
+    os.environ["OMP_NUM_THREADS"] = "1"
+    if kind == "setpoint":
+        return kind, run_one(int(args[0]), int(args[1]), args[2])
+    if kind == "lights":
+        return kind, run_lights()
+    if kind == "anomaly":
+        return kind, run_anomaly()
+    return kind, run_occupancy()
+
+
+def run_bootstrap() -> str:
+    """Run the history-bootstrap benchmark alone (it measures loop lag); its table."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench_bootstrap.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; return the exit status."""
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument("--days", type=int, default=150, help="simulated days (150)")
+    parser.add_argument("--docs", type=Path, default=REPO / "docs")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    tasks = [
+        delayed(_task)("setpoint", seed, args.days, lead)
+        for seed in SEEDS
+        for lead in (0.0, 24.0)
+    ]
+    tasks += [delayed(_task)(kind) for kind in ("anomaly", "lights", "occupancy")]
+    print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)
+    done = Parallel(n_jobs=2, verbose=5)(tasks)
+    results: dict[str, object] = {"setpoint": [r for k, r in done if k == "setpoint"]}
+    results.update({k: r for k, r in done if k != "setpoint"})
+    print(
+        "bench: cost and speed, alone so that timings are not shared", file=sys.stderr
+    )
+    results["cost"] = run_cost()
+    results["speed"] = run_speed()
+    print("bench: learning from history (scripts/bench_bootstrap.py)", file=sys.stderr)
+    results["bootstrap"] = run_bootstrap()
+    results["days"] = args.days
+    results["warm_up"] = WARM_UP_DAYS
+    results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results["machine"] = f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    args.docs.mkdir(exist_ok=True)
+    write(results, args.docs)
+    print(
+        f"bench: wrote {args.docs / 'benchmarks.md'} in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""What Cadence costs, measured beside scikit-learn in the same run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sklearn.linear_model import SGDRegressor
+
+from cadence_tools import REPO, load_engine
+
+from .simulator import SimulatedHome
+
+engine = load_engine()
+BERLIN = ZoneInfo("Europe/Berlin")
+EVENTS = 20_000
+ENTITIES = 100
+_IMPORT = """
+import sys, time
+sys.path[:0] = [{repo!r}, {repo!r} + "/scripts"]
+def kib(key):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(key))
+{prelude}
+before = kib("VmRSS:")
+start = time.perf_counter()
+import {module}
+seconds = time.perf_counter() - start
+print(seconds, before, kib("VmHWM:"))
+"""
+
+
+def stream(count: int) -> tuple[list[Any], list[float]]:
+    """Return conditions and setpoints of a simulated household, one per 10 minutes."""
+    home = SimulatedHome(
+        seed=5, start=datetime(2025, 9, 1, tzinfo=BERLIN), days=count // 144 + 2
+    )
+    xs, ys = [], []
+    when = home.start
+    for i in range(count):
+        xs.append(
+            engine.Conditions(
+                when=when, outdoor_c=5.0 + i % 7, minutes_since_motion=float(i % 90)
+            )
+        )
+        ys.append(home.actual_c(when))
+        when = when + timedelta(minutes=10)
+    return xs, ys
+
+
+def per_event_us() -> dict[str, float]:
+    """Return median µs per event, learn + predict, of the engine and of SGDRegressor."""
+    xs, ys = stream(EVENTS)
+    model = engine.SetpointModel()
+    engine_ns = []
+    for x, y in zip(xs, ys, strict=True):
+        start = time.perf_counter_ns()
+        model.learn(x, y)
+        model.predict(x)
+        engine_ns.append(time.perf_counter_ns() - start)
+    features = [engine.encode(x).reshape(1, -1) for x in xs]
+    sgd = SGDRegressor(random_state=0)
+    sgd_ns = []
+    for row, y in zip(features[: EVENTS // 4], ys, strict=False):
+        target = np.array([y])
+        start = time.perf_counter_ns()
+        sgd.partial_fit(row, target)
+        sgd.predict(row)
+        sgd_ns.append(time.perf_counter_ns() - start)
+    encode_ns = []
+    for x in xs[:5000]:
+        start = time.perf_counter_ns()
+        engine.encode(x)
+        encode_ns.append(time.perf_counter_ns() - start)
+    return {
+        "engine_us": statistics.median(engine_ns) / 1000,
+        "sgd_us": statistics.median(sgd_ns) / 1000,
+        "encode_us": statistics.median(encode_ns) / 1000,
+    }
+
+
+def save_load(state: dict[str, Any]) -> dict[str, float]:
+    """Return ms to save and to load the learned state of 100 thermostats."""
+    feeds = {
+        f"climate.t{i}": engine.ThermostatFeed.from_dict(state) for i in range(ENTITIES)
+    }
+    saves, loads = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        text = json.dumps(
+            {k: f.to_dict() for k, f in feeds.items()}, separators=(",", ":")
+        )
+        saves.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        data = json.loads(text)
+        restored = {k: engine.ThermostatFeed.from_dict(v) for k, v in data.items()}
+        loads.append(time.perf_counter() - start)
+    assert len(restored) == ENTITIES  # noqa: S101
+    return {
+        "save_ms": statistics.median(saves) * 1000,
+        "load_ms": statistics.median(loads) * 1000,
+        "bytes": len(text),
+    }
+
+
+# What Home Assistant has imported before it loads Cadence.
+HA_PRELUDE = (
+    "import homeassistant.config_entries, homeassistant.helpers.config_validation,"
+    " homeassistant.helpers.update_coordinator, homeassistant.helpers.event,"
+    " homeassistant.components.sensor, homeassistant.components.repairs"
+)
+
+
+def import_cost(module: str, prelude: str = "") -> dict[str, float]:
+    """Return seconds and MiB of RSS to import a module in a fresh interpreter (median of 3).
+
+    Memory is read from /proc: the resident set before the import and its peak after
+    (getrusage's peak would carry over the parent's through exec).
+    """
+    runs = []
+    for _ in range(3):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _IMPORT.format(repo=str(REPO), module=module, prelude=prelude),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
+        seconds, before, after = done.stdout.split()
+        runs.append((float(seconds), int(before) / 1024, int(after) / 1024))
+    seconds, before, after = sorted(runs)[1]
+    return {"seconds": seconds, "rss_mib": after, "added_mib": after - before}
+
+
+def learned_state() -> dict[str, Any]:
+    """Return a thermostat feed that learned 120 days of the simulated household."""
+    feed = engine.ThermostatFeed.new(["temperature"])
+    home = SimulatedHome(seed=6, start=datetime(2025, 9, 1, tzinfo=BERLIN), days=120)
+    when, end = home.start, home.start + timedelta(days=120)
+    previous = None
+    while when < end:
+        reading = engine.Reading("heat", {"temperature": home.actual_c(when)})
+        feed.update(
+            engine.Conditions(when=when), reading, previous, engine.Source.PERSON
+        )
+        previous = reading
+        when = when + timedelta(minutes=30)
+    return feed.to_dict()
+
+
+def run_cost() -> dict[str, Any]:
+    """Measure everything; JSON-safe."""
+    state = learned_state()
+    speed = per_event_us()
+    return {
+        **speed,
+        "ratio": speed["sgd_us"] / speed["engine_us"],
+        "state_bytes": len(json.dumps(state, separators=(",", ":"))),
+        "save_load": save_load(state),
+        "import_integration": import_cost("custom_components.cadence"),
+        "import_in_ha": import_cost("custom_components.cadence", HA_PRELUDE),
+        "import_engine": import_cost("cadence_tools"),
+        "import_nothing": import_cost("json"),
+    }
