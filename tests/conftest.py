@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -44,6 +44,15 @@ PERSON = Context(user_id="8a1c2b7e4f0d4c3b9e6a5d2f1c0b9a87")
 @pytest.fixture(autouse=True)
 def auto_enable(recorder_mock: Any, enable_custom_integrations: None) -> None:
     """Run every Home Assistant test with a real recorder and custom integrations."""
+
+
+@pytest.fixture(autouse=True)
+async def finish_learning_from_history(
+    recorder_mock: Any, hass: HomeAssistant
+) -> AsyncGenerator[None]:
+    """Let a run of learning from history end before the recorder is shut down."""
+    yield
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +141,8 @@ async def init_integration(
     """Set up Cadence with one zone and a real thermostat."""
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    # Includes the first learning from history, which runs in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
     return mock_config_entry
 
 

@@ -105,7 +105,7 @@ async def test_learning_off_keeps_predictions_but_learns_nothing(
         mock_config_entry, options={"learning": False}
     )
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     await set_temperature(hass, 23.0)
     assert (
         mock_config_entry.runtime_data.thermostats[THERMOSTAT]
@@ -124,7 +124,7 @@ async def test_fahrenheit_home_sees_fahrenheit(
     _set(hass, "heat", Context(), temperature=68, min_temp=45, max_temp=86)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     _set(hass, "heat", temperature=71, min_temp=45, max_temp=86)
     await hass.async_block_till_done()
@@ -166,7 +166,7 @@ async def test_range_thermostat_learns_both_ends(
     )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     _set(
         hass,

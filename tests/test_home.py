@@ -54,7 +54,7 @@ async def home_entry(hass: HomeAssistant, living_room: object) -> MockConfigEntr
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
 
 

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.cadence.const import CONF_CLIMATE, DOMAIN, SUBENTRY_ZONE
-from custom_components.cadence.store import STORAGE_VERSION
+from custom_components.cadence.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 
 from .conftest import THERMOSTAT
 from .test_sensor import SENSOR, set_temperature
@@ -57,7 +57,7 @@ async def test_unload_saves_and_setup_restores_the_same_predictions(
     assert THERMOSTAT in saved["data"]["thermostats"]
 
     assert await hass.config_entries.async_setup(init_integration.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert await _predict(hass) == before
     assert hass.states.get(SENSOR).state != STATE_UNAVAILABLE
 
@@ -109,7 +109,7 @@ async def test_unreadable_state_is_set_aside_and_relearned(
     hass_storage[STORAGE_KEY] = stored
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     issue = issue_registry.async_get_issue(DOMAIN, "unreadable_state_01CADENCEENTRY")
@@ -203,10 +203,10 @@ async def test_older_minor_version_is_migrated(
     }
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert not issue_registry.issues
-    assert hass_storage[STORAGE_KEY]["minor_version"] == 1
+    assert hass_storage[STORAGE_KEY]["minor_version"] == STORAGE_MINOR_VERSION
 
 
 async def test_unreadable_state_issue_can_be_dismissed(
@@ -227,7 +227,7 @@ async def test_unreadable_state_issue_can_be_dismissed(
     assert await async_setup_component(hass, "repairs", {})
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     issue_id = "unreadable_state_01CADENCEENTRY"
 
     client = await hass_client()

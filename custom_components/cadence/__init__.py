@@ -5,10 +5,11 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, LOGGER, PLATFORMS
+from .const import DEFAULT_STATISTICS_DAYS, DOMAIN, LOGGER, PLATFORMS
 from .coordinator import CadenceCoordinator
 from .repairs import async_create_unreadable_state_issue
 from .services import async_setup_services
@@ -39,7 +40,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> b
         coordinator = CadenceCoordinator(hass, entry, store, None)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
-    coordinator.async_start()
+    # New zones learn from as much state history as the recorder keeps.
+    coordinator.async_start(get_instance(hass).keep_days, DEFAULT_STATISTICS_DAYS)
     entry.async_on_unload(async_at_started(hass, coordinator.async_check_entities))
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -53,6 +55,7 @@ async def _async_reload(hass: HomeAssistant, entry: CadenceConfigEntry) -> None:
 
 async def async_unload_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> bool:
     """Stop learning and save what was learned."""
+    await entry.runtime_data.async_stop_learning_from_history()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         await entry.runtime_data.store.async_save(entry.runtime_data.as_dict())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import logging
 from typing import Final
 
@@ -27,3 +28,12 @@ CONF_LIGHTS: Final = "lights"
 CONF_MOTION: Final = "motion"
 CONF_POWER: Final = "power"
 ZONE_ENTITY_KEYS: Final = (CONF_CLIMATE, CONF_LIGHTS, CONF_MOTION, CONF_POWER)
+
+# How often the coordinator credits held setpoints; history replay ticks the same way.
+REFRESH_INTERVAL: Final = timedelta(minutes=5)
+
+# Learning from history: days of long-term statistics numeric sensors learn from, and
+# the bounds of the learn_from_history action's days.
+DEFAULT_STATISTICS_DAYS: Final = 60
+DEFAULT_HISTORY_DAYS: Final = 10
+MAX_HISTORY_DAYS: Final = 365

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import (
     ATTR_SUPPORTED_FEATURES,
+    EVENT_HOMEASSISTANT_STOP,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
@@ -20,21 +22,35 @@ from homeassistant.core import (
     State,
     callback,
 )
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_LEARNING, DOMAIN, LOGGER
-from .engine import Change, Prediction, Reading, Source, ThermostatFeed, targets_for
-from .home import Home, source_of
+from .const import CONF_LEARNING, DOMAIN, LOGGER, REFRESH_INTERVAL
+from .engine import (
+    Change,
+    Conditions,
+    Prediction,
+    Reading,
+    Source,
+    ThermostatFeed,
+    targets_for,
+)
+from .history import (
+    HistoryPlan,
+    HistoryRun,
+    HistorySummary,
+    StatisticsConsumer,
+    saved_history,
+)
+from .home import Home, Zone, source_of
 from .repairs import async_update_missing_entity_issue
 from .store import CadenceStore, UnreadableStoreError
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
-
-REFRESH_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,6 +65,8 @@ class SetpointStatus:
 
 
 type CadenceData = dict[tuple[str, str], SetpointStatus]
+# A live state change of a thermostat, ready for ThermostatFeed.update.
+type LiveChange = tuple[Conditions, Reading | None, Reading | None, Source]
 
 
 class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
@@ -89,6 +107,12 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                     )
                 except (ValueError, KeyError, TypeError, AttributeError) as err:
                     raise UnreadableStoreError(f"{entity_id}: {err!r}") from err
+        self.history = saved_history(stored, self.home.zones)
+        # Live changes of thermostats whose history is being learned, applied after.
+        self._buffers: dict[str, list[tuple[datetime, LiveChange]]] = {}
+        self._history_task: asyncio.Task[HistorySummary] | None = None
+        # Numeric sensors' hourly statistics go here once a model of levels exists.
+        self.statistics_consumer: StatisticsConsumer | None = None
 
     def _targets_of(self, entity_id: str) -> list[str]:
         """Return which setpoints of a thermostat to learn, from its features."""
@@ -100,13 +124,123 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         return targets_for(features)
 
     @callback
-    def async_start(self) -> None:
-        """Subscribe to the thermostats; released when the entry unloads."""
+    def async_start(self, history_days: float, statistics_days: float) -> None:
+        """Subscribe to the thermostats; learn from history for new zones.
+
+        The subscription and the seam are made in the same step, so every state change
+        is learned exactly once: from history before the seam, live from it on.
+        """
+        pending = [
+            zone
+            for zone in self.home.zones
+            if self.history[zone.subentry_id].until is None
+        ]
+        if pending and self.learning:
+            self.async_learn_from_history(
+                pending, history_days, statistics_days
+            ).add_done_callback(_log_failure)
         self.config_entry.async_on_unload(
             async_track_state_change_event(
                 self.hass, list(self.thermostats), self._async_on_thermostat_change
             )
         )
+        # Entries are not unloaded at shutdown: stop reading before the recorder stops.
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen_once(
+                EVENT_HOMEASSISTANT_STOP, self._async_on_stop
+            )
+        )
+
+    async def _async_on_stop(self, event: Event) -> None:
+        """Cancel learning from history when Home Assistant stops."""
+        await self.async_stop_learning_from_history()
+
+    @property
+    def learning_from_history(self) -> bool:
+        """Return whether a run of learning from history is under way."""
+        return self._history_task is not None and not self._history_task.done()
+
+    @callback
+    def async_learn_from_history(
+        self, zones: Sequence[Zone], days: float, statistics_days: float
+    ) -> asyncio.Task[HistorySummary]:
+        """Start learning the zones from the last days of history, up to now.
+
+        Live changes of their thermostats are held back from now until the run ends,
+        then applied: history covers everything before this moment, live the rest.
+        """
+        if self.learning_from_history:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="already_learning"
+            )
+        plan = HistoryPlan.ending(zones, dt_util.utcnow(), days, statistics_days)
+        for zone in zones:
+            for entity_id in zone.climate:
+                self._buffers.setdefault(entity_id, [])
+            self.history[zone.subentry_id].learning = True
+            self.history[zone.subentry_id].progress = 0
+        self._history_task = self.config_entry.async_create_background_task(
+            self.hass, self._async_learn_from_history(plan), "cadence_learn_history"
+        )
+        self.async_update_listeners()
+        return self._history_task
+
+    async def _async_learn_from_history(self, plan: HistoryPlan) -> HistorySummary:
+        """Learn into fresh feeds and swap them in whole: never half a run."""
+        thermostats = [e for zone in plan.zones for e in zone.climate]
+        fresh = {
+            entity_id: ThermostatFeed.new(self.thermostats[entity_id].learners)
+            for entity_id in thermostats
+        }
+
+        @callback
+        def progress(percent: int) -> None:
+            for zone in plan.zones:
+                self.history[zone.subentry_id].progress = percent
+            self.async_update_listeners()
+
+        run = HistoryRun(
+            self.hass,
+            self.home,
+            plan,
+            fresh,
+            on_progress=progress,
+            statistics_consumer=self.statistics_consumer,
+        )
+        try:
+            summary = await run.async_run()
+        except BaseException:
+            # Cancelled (unload, shutdown) or failed: keep what was learned before.
+            self._end_learning(plan, thermostats, None)
+            raise
+        self.thermostats.update(fresh)
+        self._end_learning(plan, thermostats, summary)
+        return summary
+
+    def _end_learning(
+        self, plan: HistoryPlan, thermostats: list[str], summary: HistorySummary | None
+    ) -> None:
+        """Apply the held-back live changes and record how the run ended."""
+        for entity_id in thermostats:
+            for when, change in self._buffers.pop(entity_id, []):
+                # A change from before the seam is in the history just learned.
+                if summary is None or when >= plan.end:
+                    self._learn(entity_id, change)
+        for zone in plan.zones:
+            history = self.history[zone.subentry_id]
+            history.learning = False
+            if summary is not None:
+                history.until = plan.end
+                history.progress = 100
+                history.last = summary.as_dict()
+        self.store.async_delay_save(self.as_dict)
+        self.async_set_updated_data(self._snapshot(dt_util.utcnow(), self.thermostats))
+
+    async def async_stop_learning_from_history(self) -> None:
+        """Cancel a run under way and wait until it has put everything back."""
+        if (task := self._history_task) is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task])
 
     @callback
     def async_check_entities(self, hass: HomeAssistant | None = None) -> None:
@@ -125,7 +259,14 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
             "thermostats": {
                 entity_id: feed.to_dict()
                 for entity_id, feed in self.thermostats.items()
-            }
+            },
+            "history": {
+                zone_id: {
+                    "until": None if item.until is None else item.until.isoformat(),
+                    "last": item.last,
+                }
+                for zone_id, item in self.history.items()
+            },
         }
 
     async def _async_update_data(self) -> CadenceData:
@@ -134,6 +275,8 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         if self.learning:
             learned = False
             for entity_id, feed in self.thermostats.items():
+                if entity_id in self._buffers:
+                    continue  # its history is being learned; its live time comes after
                 learned |= feed.hold(
                     self.home.conditions(self.home.zone_of(entity_id), now)
                 )
@@ -181,20 +324,27 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 if new is None
                 else source_of(new.context, self.home.own_contexts)
             )
-            result = self.thermostats[entity_id].update(
+            change = (
                 self.home.conditions(self.home.zone_of(entity_id), event.time_fired),
                 _reading(new),
                 _reading(old),
                 source,
-                self.home.unit,
             )
-            for reason in result.skipped:
-                self.rejections.setdefault(entity_id, Counter())[reason] += 1
-            if result.learned:
-                self.store.async_delay_save(self.as_dict)
+            if (buffer := self._buffers.get(entity_id)) is not None:
+                buffer.append((event.time_fired, change))
+            else:
+                self._learn(entity_id, change)
         self.async_set_updated_data(
             self._snapshot(event.time_fired, (entity_id,), self.data)
         )
+
+    def _learn(self, entity_id: str, change: LiveChange) -> None:
+        """Feed one live change to a thermostat's feed."""
+        result = self.thermostats[entity_id].update(*change, self.home.unit)
+        for reason in result.skipped:
+            self.rejections.setdefault(entity_id, Counter())[reason] += 1
+        if result.learned:
+            self.store.async_delay_save(self.as_dict)
 
     def status(self, entity_id: str, target: str) -> SetpointStatus | None:
         """Return the current status of one learned setpoint."""
@@ -221,3 +371,9 @@ def _saved_thermostats(stored: dict[str, Any] | None) -> dict[str, Any]:
     if not isinstance(saved, dict):
         raise UnreadableStoreError("thermostats: not an object")
     return saved
+
+
+def _log_failure(task: asyncio.Task[HistorySummary]) -> None:
+    """Log a failed run started in the background (its caller awaits nothing)."""
+    if not task.cancelled() and (err := task.exception()) is not None:
+        LOGGER.error("Learning from history failed: %r", err, exc_info=err)

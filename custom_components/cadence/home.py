@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE_UNIT
 from homeassistant.const import (
@@ -41,6 +41,30 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
 
     from . import CadenceConfigEntry
+
+
+class StateView(Protocol):
+    """What Cadence reads of an entity's state: now, or as it was at a past moment."""
+
+    @property
+    def domain(self) -> str:
+        """Return the entity's domain."""
+
+    @property
+    def state(self) -> str:
+        """Return the state."""
+
+    @property
+    def attributes(self) -> Mapping[str, Any]:
+        """Return the attributes."""
+
+    @property
+    def last_changed(self) -> datetime:
+        """Return when the state began."""
+
+
+# Looks up the state of an entity: Home Assistant's now, or the history's at a moment.
+type StateLookup = Callable[[str], StateView | None]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -130,17 +154,24 @@ class Home:
         """Convert an engine temperature to the home's unit."""
         return from_celsius(value_c, self.unit)
 
-    def conditions(self, zone: Zone, when: datetime) -> Conditions:
-        """Return what is known about the home at a moment, for the engine."""
+    def conditions(
+        self, zone: Zone, when: datetime, states: StateLookup | None = None
+    ) -> Conditions:
+        """Return what is known about the home at a moment, for the engine.
+
+        `states` gives the entities' states at that moment: Home Assistant's current
+        ones by default, the recorded ones when learning from history.
+        """
+        lookup = states or self._hass.states.get
         motions = [
             (state.state, state.last_changed)
             for entity_id in zone.motion
-            if (state := self._hass.states.get(entity_id)) is not None
+            if (state := lookup(entity_id)) is not None
         ]
         return Conditions(
             when=dt_util.as_local(when),
-            workday=self._workday(),
-            outdoor_c=self._outdoor_c(),
+            workday=self._workday(lookup),
+            outdoor_c=self._outdoor_c(lookup),
             minutes_since_motion=minutes_since_motion(motions, when),
         )
 
@@ -154,23 +185,23 @@ class Home:
         today = dt_util.now().date() == local.date()
         return Conditions(
             when=local,
-            workday=self._workday() if today else None,
-            outdoor_c=self._outdoor_c(),
+            workday=self._workday(self._hass.states.get) if today else None,
+            outdoor_c=self._outdoor_c(self._hass.states.get),
             minutes_since_motion=None,
         )
 
-    def _workday(self) -> bool | None:
+    def _workday(self, lookup: StateLookup) -> bool | None:
         """Return whether today is a workday, None when not known."""
         if self.workday_entity is None:
             return None
-        state = self._hass.states.get(self.workday_entity)
+        state = lookup(self.workday_entity)
         return workday(state.state if state else None)
 
-    def _outdoor_c(self) -> float | None:
+    def _outdoor_c(self, lookup: StateLookup) -> float | None:
         """Return the outdoor temperature in °C, None when unknown or absurd."""
         if self.outdoor_entity is None:
             return None
-        state = self._hass.states.get(self.outdoor_entity)
+        state = lookup(self.outdoor_entity)
         if state is None:
             return None
         if state.domain == "weather":

@@ -10,6 +10,7 @@ from .const import DOMAIN
 
 ISSUE_UNREADABLE_STATE = "unreadable_state"
 ISSUE_MISSING_ENTITY = "missing_entity"
+ISSUE_NO_HISTORY = "history"
 
 
 def async_create_unreadable_state_issue(
@@ -35,8 +36,37 @@ def async_update_missing_entity_issue(
     hass: HomeAssistant, entity_id: str, zone: str, *, missing: bool
 ) -> None:
     """Raise or clear the issue for a configured entity that no longer exists."""
-    issue_id = f"{ISSUE_MISSING_ENTITY}_{entity_id}"
-    if not missing:
+    _async_update_entity_issue(
+        hass,
+        f"{ISSUE_MISSING_ENTITY}_{entity_id}",
+        ISSUE_MISSING_ENTITY if missing else None,
+        entity_id,
+        zone,
+    )
+
+
+def async_update_history_issue(
+    hass: HomeAssistant, entity_id: str, zone: str, reason: str | None
+) -> None:
+    """Raise or clear the issue for an entity Cadence finds no history of.
+
+    reason is the issue's translation key: "excluded_from_recorder" (the recorder is
+    told not to record it) or "no_history"; None clears the issue.
+    """
+    _async_update_entity_issue(
+        hass, f"{ISSUE_NO_HISTORY}_{entity_id}", reason, entity_id, zone
+    )
+
+
+def _async_update_entity_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    translation_key: str | None,
+    entity_id: str,
+    zone: str,
+) -> None:
+    """Raise an issue about one entity of a zone, or clear it when key is None."""
+    if translation_key is None:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
     ir.async_create_issue(
@@ -45,7 +75,7 @@ def async_update_missing_entity_issue(
         issue_id,
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_MISSING_ENTITY,
+        translation_key=translation_key,
         translation_placeholders={"entity_id": entity_id, "zone": zone},
     )
 

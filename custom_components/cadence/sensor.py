@@ -1,4 +1,4 @@
-"""Sensors: what Cadence predicts for each thermostat."""
+"""Sensors: what Cadence predicts for each thermostat, and how its learning stands."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
+from homeassistant.const import ATTR_TEMPERATURE, EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -80,8 +80,11 @@ async def async_setup_entry(
             for entity_id in zone.climate
             for target in coordinator.thermostats[entity_id].learners
         ]
-        expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
-        async_add_entities(sensors, config_subentry_id=zone.subentry_id)
+        status = CadenceLearningStatusSensor(coordinator, zone)
+        expected.update(
+            sensor.unique_id for sensor in (*sensors, status) if sensor.unique_id
+        )
+        async_add_entities([*sensors, status], config_subentry_id=zone.subentry_id)
     # Sensors of thermostats taken out of a zone would otherwise stay behind.
     registry = er.async_get(hass)
     for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
@@ -174,9 +177,61 @@ class CadenceSetpointSensor(CadenceEntity, SensorEntity):
         super()._handle_coordinator_update()
 
 
+class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
+    """How a zone stands in learning from the recorder's history."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_translation_key = "learning_status"
+    _unrecorded_attributes = frozenset(
+        {
+            "progress",
+            "learned_from",
+            "learned_until",
+            "states",
+            "statistics_hours",
+            "seconds",
+            "without_history",
+        }
+    )
+
+    def __init__(self, coordinator: CadenceCoordinator, zone: Zone) -> None:
+        """Describe the learning status of one zone."""
+        super().__init__(coordinator, zone)
+        self._zone_id = zone.subentry_id
+        self._attr_options = ["pending", "learning", "done"]
+        self._attr_unique_id = f"{zone.subentry_id}_learning_status"
+
+    @property
+    def available(self) -> bool:
+        """Return True: the status is known even when predictions are not."""
+        return True
+
+    @property
+    def native_value(self) -> str:
+        """Return pending, learning or done."""
+        return self.coordinator.history[self._zone_id].status
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the progress of a run and the summary of the last one."""
+        history = self.coordinator.history[self._zone_id]
+        attributes: dict[str, Any] = {"progress": history.progress}
+        if (last := history.last) is not None:
+            attributes |= {
+                "learned_from": last["from"],
+                "learned_until": last["to"],
+                "states": sum(last["entities"].values()),
+                "statistics_hours": sum(last["statistics"].values()),
+                "seconds": last["seconds"],
+                "without_history": sorted(last["without_history"]),
+            }
+        return attributes
+
+
 def _short_name(name: str, zone: Zone) -> str:
     """Drop the zone's name from the front of a thermostat's, as the device shows it."""
-    rest = name.removeprefix(zone.name).strip()
-    if rest == name or not rest:
+    if not name.casefold().startswith(zone.name.casefold()):
         return name
-    return rest[0].upper() + rest[1:]
+    rest = name[len(zone.name) :].strip()
+    return rest[0].upper() + rest[1:] if rest else name

@@ -1,7 +1,8 @@
-"""Actions: ask Cadence for its learned schedule or a prediction at any time."""
+"""Actions: ask Cadence for its schedule or a prediction, or to learn from history."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +19,18 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .const import DOMAIN
+from .const import (
+    CONF_AREA,
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_STATISTICS_DAYS,
+    DOMAIN,
+    MAX_HISTORY_DAYS,
+)
 
 if TYPE_CHECKING:
     from .coordinator import CadenceCoordinator
@@ -31,6 +38,10 @@ if TYPE_CHECKING:
 
 SERVICE_GET_SCHEDULE = "get_schedule"
 SERVICE_PREDICT = "predict"
+SERVICE_LEARN_FROM_HISTORY = "learn_from_history"
+ATTR_ZONE = "zone"
+ATTR_DAYS = "days"
+ATTR_STATISTICS_DAYS = "statistics_days"
 ATTR_SETPOINT = "setpoint"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_MINUTES = 30
@@ -43,6 +54,17 @@ _BASE_SCHEMA = {
 }
 GET_SCHEDULE_SCHEMA = vol.Schema(_BASE_SCHEMA)
 PREDICT_SCHEMA = vol.Schema({**_BASE_SCHEMA, vol.Optional(ATTR_TIME): cv.datetime})
+LEARN_FROM_HISTORY_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_ZONE): cv.string,
+        vol.Optional(ATTR_DAYS, default=DEFAULT_HISTORY_DAYS): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=MAX_HISTORY_DAYS)
+        ),
+        vol.Optional(ATTR_STATISTICS_DAYS, default=DEFAULT_STATISTICS_DAYS): vol.All(
+            vol.Coerce(int), vol.Range(min=0, max=10 * MAX_HISTORY_DAYS)
+        ),
+    }
+)
 
 
 @callback
@@ -61,6 +83,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_predict,
         schema=PREDICT_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LEARN_FROM_HISTORY,
+        _async_learn_from_history,
+        schema=LEARN_FROM_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
 
 
@@ -151,6 +180,42 @@ async def _async_predict(call: ServiceCall) -> ServiceResponse:
         result["value"] = _round(home.from_celsius(prediction.value_c))
         result["confidence"] = round(prediction.confidence, 3)
     return result
+
+
+async def _async_learn_from_history(call: ServiceCall) -> ServiceResponse:
+    """Relearn a zone (or every zone) from the recorder's history; say what was used."""
+    coordinator = _coordinator(call.hass)
+    area_id: str | None = call.data.get(ATTR_ZONE)
+    zones = [
+        zone
+        for zone in coordinator.home.zones
+        if area_id is None or zone.area_id == area_id
+    ]
+    if not zones:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="zone_not_found",
+            translation_placeholders={CONF_AREA: area_id or "-"},
+        )
+    if not coordinator.learning:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="learning_off"
+        )
+    task = coordinator.async_learn_from_history(
+        zones, call.data[ATTR_DAYS], call.data[ATTR_STATISTICS_DAYS]
+    )
+    await asyncio.wait([task])
+    if task.cancelled():
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="learning_cancelled"
+        )
+    if (err := task.exception()) is not None:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="learning_failed",
+            translation_placeholders={"error": repr(err)},
+        ) from err
+    return task.result().as_dict()
 
 
 def _aware(when: datetime | None) -> datetime:

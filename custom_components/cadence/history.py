@@ -1,0 +1,406 @@
+"""Learning from the recorder's history: the same engine path as live, oldest first.
+
+A run reads the recorded states of a zone's entities and the home-wide inputs in
+windows of a day (in the recorder's executor) and replays them in time order through
+`ThermostatFeed.update`, exactly as live events are fed, with the coordinator's
+five-minute tick in between. Conditions for a past moment come from the recorded
+states as they were then, never from Home Assistant's current states. Replay runs on
+the event loop in slices of a few milliseconds; numeric sensors read their hourly
+long-term statistics for the time before the state history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import math
+import time
+from typing import Any, Protocol
+
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+
+from .const import LOGGER, REFRESH_INTERVAL
+from .engine import Reading, ThermostatFeed
+from .history_reader import (
+    HourlyStatistic,
+    RawState,
+    RecordedState,
+    read_states,
+    read_states_before,
+    read_statistics,
+    recorded_entities,
+)
+from .home import Home, StateView, Zone, source_of
+from .repairs import async_update_history_issue
+from .store import UnreadableStoreError
+
+# One database read: a day of states, a week of hourly statistics.
+STATE_WINDOW = timedelta(days=1)
+STATISTICS_WINDOW = timedelta(days=7)
+# Event-loop time one slice of replay may take before it yields.
+SLICE_BUDGET_S = 0.008
+# Rows between looks at the clock.
+SLICE_CHECK_EVERY = 64
+
+EXCLUDED = "excluded_from_recorder"
+NO_HISTORY = "no_history"
+
+
+@dataclass(kw_only=True, slots=True)
+class ZoneHistory:
+    """Where a zone stands in learning from the recorder's history."""
+
+    # The seam of the last completed run; None when the zone never learned from history.
+    until: datetime | None = None
+    learning: bool = False
+    progress: int = 0
+    last: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> str:
+        """Return pending, learning or done."""
+        if self.learning:
+            return "learning"
+        return "pending" if self.until is None else "done"
+
+
+class StatisticsConsumer(Protocol):
+    """Learns from a numeric sensor's hourly statistics (a model of levels)."""
+
+    def __call__(self, entity_id: str, hours: Sequence[HourlyStatistic]) -> None:
+        """Take in consecutive hours of one sensor, oldest first."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HistoryPlan:
+    """What one run learns: which zones, and from when to when."""
+
+    zones: tuple[Zone, ...]
+    start: datetime
+    # The seam: states before it come from history, from it on from live events.
+    end: datetime
+    statistics_start: datetime
+
+    @classmethod
+    def ending(
+        cls, zones: Iterable[Zone], end: datetime, days: float, statistics_days: float
+    ) -> HistoryPlan:
+        """Plan a run over the last `days` of states before end."""
+        start = end - timedelta(days=days)
+        return cls(
+            zones=tuple(zones),
+            start=start,
+            end=end,
+            statistics_start=min(start, end - timedelta(days=statistics_days)),
+        )
+
+
+@dataclass(kw_only=True, slots=True)
+class HistorySummary:
+    """What one run learned, for the action's response, the sensor and the log."""
+
+    plan: HistoryPlan
+    events: dict[str, int] = field(default_factory=dict)
+    statistics: dict[str, int] = field(default_factory=dict)
+    without_history: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the summary, JSON-safe."""
+        plan = self.plan
+        return {
+            "zones": [zone.name for zone in plan.zones],
+            "entities": dict(sorted(self.events.items())),
+            "statistics": dict(sorted(self.statistics.items())),
+            "without_history": dict(sorted(self.without_history.items())),
+            "days": round((plan.end - plan.start).total_seconds() / 86400, 2),
+            "from": plan.start.isoformat(),
+            "to": plan.end.isoformat(),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class HistoryReplay:
+    """Feeds recorded states to thermostat feeds as if they were happening live."""
+
+    def __init__(
+        self,
+        home: Home,
+        feeds: Mapping[str, ThermostatFeed],
+        zone_of: Mapping[str, Zone],
+        start: datetime,
+    ) -> None:
+        """Replay into the given feeds, ticking from start on."""
+        self._home = home
+        self._feeds = feeds
+        self._zone_of = zone_of
+        # Every entity's state as it was at the moment being replayed.
+        self._view: dict[str, RecordedState] = {}
+        self.events: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
+        tick_s = REFRESH_INTERVAL.total_seconds()
+        self._tick_s = tick_s
+        self._next_tick_ts = math.ceil(start.timestamp() / tick_s) * tick_s
+
+    def lookup(self, entity_id: str) -> StateView | None:
+        """Return an entity's state at the moment being replayed."""
+        return self._view.get(entity_id)
+
+    def begin(self, states: Iterable[RecordedState]) -> None:
+        """Take the states entities were in when the replay starts, learning nothing."""
+        for state in states:
+            self._view[state.entity_id] = state
+
+    def apply(self, raw: RawState) -> None:
+        """Replay one recorded state change."""
+        state = RecordedState._make(raw)
+        self.tick_until(state.last_updated_ts)
+        entity_id = state.entity_id
+        self.events[entity_id] += 1
+        if (feed := self._feeds.get(entity_id)) is not None:
+            # The recorder keeps no old state for the first state after a restart or
+            # for a new entity: live, that change also arrives without an old state.
+            old = None if state.first else self._view.get(entity_id)
+            when = _utc(state.last_updated_ts)
+            source = source_of(
+                Context(
+                    user_id=state.user_id,
+                    parent_id=state.parent_id,
+                    id=state.context_id or "",
+                ),
+                self._home.own_contexts,
+            )
+            result = feed.update(
+                self._home.conditions(self._zone_of[entity_id], when, self.lookup),
+                _reading(state),
+                _reading(old),
+                source,
+                self._home.unit,
+            )
+            for reason in result.skipped:
+                self.skipped[reason] += 1
+        self._view[entity_id] = state
+
+    def tick_until(self, ts: float) -> None:
+        """Run the coordinator's periodic tick for every tick time up to ts."""
+        while self._next_tick_ts <= ts:
+            when = _utc(self._next_tick_ts)
+            for entity_id, feed in self._feeds.items():
+                feed.hold(
+                    self._home.conditions(self._zone_of[entity_id], when, self.lookup)
+                )
+            self._next_tick_ts += self._tick_s
+
+
+class HistoryRun:
+    """One run of learning from history, from the database to the feeds."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        home: Home,
+        plan: HistoryPlan,
+        feeds: Mapping[str, ThermostatFeed],
+        *,
+        on_progress: Callable[[int], None] | None = None,
+        statistics_consumer: StatisticsConsumer | None = None,
+    ) -> None:
+        """Prepare a run that learns into feeds (fresh ones, swapped in when done)."""
+        self._hass = hass
+        self._home = home
+        self.plan = plan
+        self._feeds = feeds
+        self._on_progress = on_progress
+        self._statistics_consumer = statistics_consumer
+        zone_of = {entity_id: zone for zone in plan.zones for entity_id in zone.climate}
+        self._replay = HistoryReplay(home, feeds, zone_of, plan.start)
+        self.summary = HistorySummary(plan=plan)
+
+    def _entities(self) -> list[str]:
+        """Return every entity whose history the run reads, zone's and home-wide."""
+        entity_ids: list[str] = []
+        for zone in self.plan.zones:
+            entity_ids += [*zone.climate, *zone.motion, *zone.lights, *zone.power]
+        entity_ids += [
+            entity_id
+            for entity_id in (self._home.outdoor_entity, self._home.workday_entity)
+            if entity_id
+        ]
+        return list(dict.fromkeys(entity_ids))
+
+    async def async_run(self) -> HistorySummary:
+        """Learn from the planned history; the caller swaps the feeds in when done."""
+        started = time.perf_counter()
+        plan = self.plan
+        instance = get_instance(self._hass)
+        await instance.async_db_ready
+        # What happened just before the seam must be in the database before it is read.
+        await instance.async_block_till_done()
+        entity_ids = self._entities()
+        LOGGER.info(
+            "Learning from history of %s: %d entities, %s to %s",
+            ", ".join(zone.name for zone in plan.zones),
+            len(entity_ids),
+            plan.start.isoformat(),
+            plan.end.isoformat(),
+        )
+        recorded = await instance.async_add_executor_job(
+            recorded_entities, self._hass, entity_ids
+        )
+        self._report_missing(entity_ids, recorded)
+        entity_ids = [entity_id for entity_id in entity_ids if entity_id in recorded]
+        await self._async_statistics(
+            [e for zone in plan.zones for e in zone.power if e in recorded]
+        )
+        await self._async_states(entity_ids)
+        self.summary.events = {
+            entity_id: self._replay.events[entity_id] for entity_id in entity_ids
+        }
+        self.summary.seconds = time.perf_counter() - started
+        LOGGER.info(
+            "Learned from history of %s: %d states, %d hours of statistics, %.1f s",
+            ", ".join(zone.name for zone in plan.zones),
+            sum(self.summary.events.values()),
+            sum(self.summary.statistics.values()),
+            self.summary.seconds,
+        )
+        return self.summary
+
+    def _report_missing(self, entity_ids: Iterable[str], recorded: set[str]) -> None:
+        """Raise a repair issue for each entity without history, clear the others."""
+        entity_filter = get_instance(self._hass).entity_filter
+        zone_names = {
+            entity_id: zone.name
+            for zone in self.plan.zones
+            for entity_id in (*zone.climate, *zone.motion, *zone.lights, *zone.power)
+        }
+        for entity_id in entity_ids:
+            reason: str | None = None
+            if entity_filter is not None and not entity_filter(entity_id):
+                reason = EXCLUDED
+            elif entity_id not in recorded:
+                reason = NO_HISTORY
+            if reason is not None:
+                self.summary.without_history[entity_id] = reason
+                LOGGER.warning("No history to learn from for %s: %s", entity_id, reason)
+            async_update_history_issue(
+                self._hass, entity_id, zone_names.get(entity_id, "-"), reason
+            )
+
+    async def _async_statistics(self, statistic_ids: list[str]) -> None:
+        """Read the hourly statistics of numeric sensors older than the states."""
+        plan = self.plan
+        if not statistic_ids or plan.statistics_start >= plan.start:
+            return
+        counts: Counter[str] = Counter(dict.fromkeys(statistic_ids, 0))
+        instance = get_instance(self._hass)
+        start = plan.statistics_start
+        while start < plan.start:
+            end = min(start + STATISTICS_WINDOW, plan.start)
+            hours_by_id = await instance.async_add_executor_job(
+                read_statistics, self._hass, set(statistic_ids), start, end
+            )
+            for entity_id, hours in hours_by_id.items():
+                counts[entity_id] += len(hours)
+                if self._statistics_consumer is not None:
+                    self._statistics_consumer(entity_id, hours)
+            start = end
+            await asyncio.sleep(0)
+        self.summary.statistics = dict(counts)
+
+    async def _async_states(self, entity_ids: list[str]) -> None:
+        """Replay the states in day windows, reading the next while applying one."""
+        plan = self.plan
+        if not entity_ids:
+            return
+        instance = get_instance(self._hass)
+        detailed = frozenset({*self._feeds, self._home.outdoor_entity or ""} - {""})
+        start_ts = plan.start.timestamp()
+        end_ts = plan.end.timestamp()
+        self._replay.begin(
+            await instance.async_add_executor_job(
+                read_states_before, self._hass, entity_ids, detailed, start_ts
+            )
+        )
+        step = STATE_WINDOW.total_seconds()
+        windows = [
+            (ts, min(ts + step, end_ts)) for ts in _frange(start_ts, end_ts, step)
+        ]
+
+        def read(window: tuple[float, float]) -> asyncio.Future[list[RawState]]:
+            return instance.async_add_executor_job(
+                read_states, self._hass, entity_ids, detailed, *window
+            )
+
+        pending = read(windows[0]) if windows else None
+        for index in range(len(windows)):
+            assert pending is not None  # noqa: S101
+            rows = await pending
+            pending = read(windows[index + 1]) if index + 1 < len(windows) else None
+            await self._async_apply(rows)
+            if self._on_progress is not None:
+                self._on_progress(round(100 * (index + 1) / len(windows)))
+        self._replay.tick_until(end_ts - 1e-6)
+
+    async def _async_apply(self, rows: Sequence[RawState]) -> None:
+        """Replay rows on the event loop, yielding whenever a slice's budget is used."""
+        deadline = time.perf_counter() + SLICE_BUDGET_S
+        apply = self._replay.apply
+        for index, row in enumerate(rows):
+            apply(row)
+            if index % SLICE_CHECK_EVERY == 0 and time.perf_counter() > deadline:
+                await asyncio.sleep(0)
+                deadline = time.perf_counter() + SLICE_BUDGET_S
+        await asyncio.sleep(0)
+
+
+def _utc(ts: float) -> datetime:
+    """Return a timestamp as an aware UTC time."""
+    return dt_util.utc_from_timestamp(ts)
+
+
+def _frange(start: float, stop: float, step: float) -> list[float]:
+    """Return start, start + step, ... below stop."""
+    count = max(0, math.ceil((stop - start) / step))
+    return [start + i * step for i in range(count)]
+
+
+def _reading(state: RecordedState | None) -> Reading | None:
+    """Return what the engine needs of a recorded state (None: the entity was gone)."""
+    if state is None or not state.state:
+        return None
+    return Reading(state.state, state.attributes)
+
+
+def saved_history(
+    stored: dict[str, Any] | None, zones: Iterable[Zone]
+) -> dict[str, ZoneHistory]:
+    """Return where each zone stands in learning from history.
+
+    A state saved before Cadence learned from history already holds what its zones
+    learned live; replaying history on top would count it twice, so those zones
+    count as done.
+    """
+    if stored is not None and "history" not in stored:
+        now = dt_util.utcnow()
+        return {zone.subentry_id: ZoneHistory(until=now) for zone in zones}
+    saved = (stored or {}).get("history", {})
+    if not isinstance(saved, dict):
+        raise UnreadableStoreError("history: not an object")
+    result = {}
+    for zone in zones:
+        item = saved.get(zone.subentry_id) or {}
+        try:
+            until = item.get("until")
+            result[zone.subentry_id] = ZoneHistory(
+                until=None if until is None else datetime.fromisoformat(until),
+                last=item.get("last"),
+            )
+        except (AttributeError, TypeError, ValueError) as err:
+            raise UnreadableStoreError(f"history: {err!r}") from err
+    return result
