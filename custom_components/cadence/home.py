@@ -49,18 +49,22 @@ class StateView(Protocol):
     @property
     def domain(self) -> str:
         """Return the entity's domain."""
+        ...
 
     @property
     def state(self) -> str:
         """Return the state."""
+        ...
 
     @property
     def attributes(self) -> Mapping[str, Any]:
         """Return the attributes."""
+        ...
 
     @property
     def last_changed(self) -> datetime:
         """Return when the state began."""
+        ...
 
 
 # Looks up the state of an entity: Home Assistant's now, or the history's at a moment.
@@ -101,7 +105,9 @@ def source_of(context: Context, own_contexts: Container[str]) -> Source:
     context) must not teach; a user id means a person in the UI or the API; no user
     and no parent means the device itself (its knob, or its own app).
     """
-    if context.id in own_contexts or context.parent_id in own_contexts:
+    if context.id in own_contexts or (
+        context.parent_id is not None and context.parent_id in own_contexts
+    ):
         return Source.CADENCE
     if context.parent_id is not None:
         return Source.AUTOMATION
