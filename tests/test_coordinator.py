@@ -285,3 +285,57 @@ async def test_setpoint_found_on_return_does_not_teach(
     assert learner.model.samples == 1
     assert learner.held_c == 25.0
     assert float(hass.states.get(SENSOR).state) == pytest.approx(21.0, abs=0.05)
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_frequent_room_readings_do_not_starve_the_tick(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A thermostat reporting every 2 minutes must not postpone the 5-minute tick."""
+    coordinator = init_integration.runtime_data
+    ticks = 0
+    original = coordinator._async_update_data
+
+    async def counting() -> Any:
+        nonlocal ticks
+        ticks += 1
+        return await original()
+
+    coordinator._async_update_data = counting  # type: ignore[method-assign]
+    for minute in range(30):
+        freezer.tick(timedelta(minutes=2))
+        _set(
+            hass,
+            "heat",
+            Context(),
+            temperature=20,
+            current_temperature=19 + minute / 100,
+        )
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert ticks >= 10  # 60 minutes of 5-minute ticks
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_restored_learner_takes_in_what_happened_while_away(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A thermostat switched off while Cadence was unloaded is not credited after."""
+    await set_temperature(hass, 22.0)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    _set(hass, "off", Context(), temperature=17)
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    learner = init_integration.runtime_data.thermostats[THERMOSTAT].learners[
+        "temperature"
+    ]
+    samples = learner.model.samples
+    for _ in range(24):
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert learner.model.samples == samples

@@ -178,13 +178,18 @@ async def test_removing_the_entry_forgets_what_was_learned(
     init_integration: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Deleting Cadence deletes its stored state."""
+    """Deleting Cadence deletes its stored state and the issues it raised."""
     await set_temperature(hass, 21.0)
+    hass.states.async_remove(THERMOSTAT)
+    await hass.async_block_till_done()
+    issues = ir.async_get(hass)
+    assert any(domain == DOMAIN for domain, _ in issues.issues)
     await hass.config_entries.async_unload(init_integration.entry_id)
     assert STORAGE_KEY in hass_storage
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert STORAGE_KEY not in hass_storage
+    assert not any(domain == DOMAIN for domain, _ in issues.issues)
 
 
 async def test_older_minor_version_is_migrated(

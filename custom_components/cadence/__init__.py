@@ -11,7 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DEFAULT_STATISTICS_DAYS, DOMAIN, LOGGER, PLATFORMS
 from .coordinator import CadenceCoordinator
-from .repairs import async_create_unreadable_state_issue
+from .repairs import async_create_unreadable_state_issue, async_delete_all_issues
 from .services import async_setup_services
 from .store import CadenceStore, UnreadableStoreError
 
@@ -65,3 +65,4 @@ async def async_unload_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> 
 async def async_remove_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> None:
     """Forget everything learned when the entry is deleted."""
     await CadenceStore(hass, entry.entry_id).async_remove()
+    async_delete_all_issues(hass)

@@ -144,12 +144,34 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 self.hass, list(self.thermostats), self._async_on_thermostat_change
             )
         )
+        self._async_take_current_states()
         # Entries are not unloaded at shutdown: stop reading before the recorder stops.
         self.config_entry.async_on_unload(
             self.hass.bus.async_listen_once(
                 EVENT_HOMEASSISTANT_STOP, self._async_on_stop
             )
         )
+
+    @callback
+    def _async_take_current_states(self) -> None:
+        """Bring restored learners up to the thermostats' states now.
+
+        A thermostat that exists already sends no event; what it did while Cadence was
+        not watching (a reload, a restart) was not seen being chosen, so it is taken
+        in as found: held or paused, never taught.
+        """
+        if not self.learning:
+            return
+        now = dt_util.utcnow()
+        for entity_id, feed in self.thermostats.items():
+            if entity_id in self._buffers:
+                continue  # learning from history ends at this moment; live follows
+            x = self.home.conditions(self.home.zone_of(entity_id), now)
+            if (state := self.hass.states.get(entity_id)) is None:
+                for learner in feed.learners.values():
+                    learner.pause(x)
+            else:
+                feed.update(x, _reading(state), None, Source.UNKNOWN, self.home.unit)
 
     async def _async_on_stop(self, event: Event) -> None:
         """Cancel learning from history when Home Assistant stops."""
@@ -234,7 +256,7 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 history.progress = 100
                 history.last = summary.as_dict()
         self.store.async_delay_save(self.as_dict)
-        self.async_set_updated_data(self._snapshot(dt_util.utcnow(), self.thermostats))
+        self._async_push(self._snapshot(dt_util.utcnow(), self.thermostats))
 
     async def async_stop_learning_from_history(self) -> None:
         """Cancel a run under way and wait until it has put everything back."""
@@ -334,9 +356,17 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 buffer.append((event.time_fired, change))
             else:
                 self._learn(entity_id, change)
-        self.async_set_updated_data(
-            self._snapshot(event.time_fired, (entity_id,), self.data)
-        )
+        self._async_push(self._snapshot(event.time_fired, (entity_id,), self.data))
+
+    @callback
+    def _async_push(self, data: CadenceData) -> None:
+        """Show new statuses now, without moving the five-minute tick.
+
+        async_set_updated_data would restart the tick's timer, and a thermostat that
+        reports its room temperature every few minutes would then starve it.
+        """
+        self.data = data
+        self.async_update_listeners()
 
     def _learn(self, entity_id: str, change: LiveChange) -> None:
         """Feed one live change to a thermostat's feed."""

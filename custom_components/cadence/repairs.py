@@ -80,6 +80,13 @@ def _async_update_entity_issue(
     )
 
 
+def async_delete_all_issues(hass: HomeAssistant) -> None:
+    """Remove every issue Cadence raised (the entry is being deleted)."""
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant,
     issue_id: str,
