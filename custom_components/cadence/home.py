@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE_UNIT
-from homeassistant.const import (
-    ATTR_TEMPERATURE,
-    ATTR_UNIT_OF_MEASUREMENT,
-    UnitOfTemperature,
-)
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -27,48 +22,15 @@ from .const import (
     CONF_WORKDAY_ENTITY,
     SUBENTRY_ZONE,
 )
-from .engine import (
-    Conditions,
-    Source,
-    from_celsius,
-    minutes_since_motion,
-    outdoor_c,
-    to_celsius,
-    workday,
-)
+from .engine import Conditions, Source, from_celsius, to_celsius
+from .engine.inputs import StateLookup, StateView, conditions_from, planning_conditions
+
+__all__ = ["StateLookup", "StateView", "Zone", "source_of"]
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
 
     from . import CadenceConfigEntry
-
-
-class StateView(Protocol):
-    """What Cadence reads of an entity's state: now, or as it was at a past moment."""
-
-    @property
-    def domain(self) -> str:
-        """Return the entity's domain."""
-        ...
-
-    @property
-    def state(self) -> str:
-        """Return the state."""
-        ...
-
-    @property
-    def attributes(self) -> Mapping[str, Any]:
-        """Return the attributes."""
-        ...
-
-    @property
-    def last_changed(self) -> datetime:
-        """Return when the state began."""
-        ...
-
-
-# Looks up the state of an entity: Home Assistant's now, or the history's at a moment.
-type StateLookup = Callable[[str], StateView | None]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -168,51 +130,21 @@ class Home:
         `states` gives the entities' states at that moment: Home Assistant's current
         ones by default, the recorded ones when learning from history.
         """
-        lookup = states or self._hass.states.get
-        motions = [
-            (state.state, state.last_changed)
-            for entity_id in zone.motion
-            if (state := lookup(entity_id)) is not None
-        ]
-        return Conditions(
-            when=dt_util.as_local(when),
-            workday=self._workday(lookup),
-            outdoor_c=self._outdoor_c(lookup),
-            minutes_since_motion=minutes_since_motion(motions, when),
+        return conditions_from(
+            states or self._hass.states.get,
+            dt_util.as_local(when),
+            motion=zone.motion,
+            outdoor_entity=self.outdoor_entity,
+            workday_entity=self.workday_entity,
         )
 
     def conditions_at(self, zone: Zone, when: datetime) -> Conditions:
-        """Return what can be assumed about another moment, for planning.
-
-        The outdoor temperature now stands in for later; the workday sensor speaks only
-        of today, and occupancy now says nothing about another time.
-        """
+        """Return what can be assumed now about another moment, for planning."""
         local = dt_util.as_local(when)
-        today = dt_util.now().date() == local.date()
-        return Conditions(
-            when=local,
-            workday=self._workday(self._hass.states.get) if today else None,
-            outdoor_c=self._outdoor_c(self._hass.states.get),
-            minutes_since_motion=None,
+        return planning_conditions(
+            self._hass.states.get,
+            local,
+            today=dt_util.now().date() == local.date(),
+            outdoor_entity=self.outdoor_entity,
+            workday_entity=self.workday_entity,
         )
-
-    def _workday(self, lookup: StateLookup) -> bool | None:
-        """Return whether today is a workday, None when not known."""
-        if self.workday_entity is None:
-            return None
-        state = lookup(self.workday_entity)
-        return workday(state.state if state else None)
-
-    def _outdoor_c(self, lookup: StateLookup) -> float | None:
-        """Return the outdoor temperature in °C, None when unknown or absurd."""
-        if self.outdoor_entity is None:
-            return None
-        state = lookup(self.outdoor_entity)
-        if state is None:
-            return None
-        if state.domain == "weather":
-            return outdoor_c(
-                state.attributes.get(ATTR_TEMPERATURE),
-                state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT),
-            )
-        return outdoor_c(state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))

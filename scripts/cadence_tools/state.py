@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+import importlib
 from typing import Any
 
 from . import load_engine
 from .events import Event
 from .home import HomeConfig, Zone
 
-engine = load_engine()
+load_engine()
+inputs = importlib.import_module("custom_components.cadence.engine.inputs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,51 +49,24 @@ class HomeState:
 
     def conditions(self, zone: Zone, now: datetime) -> Any:
         """Return the engine's Conditions of a zone at `now`, as the integration does."""
-        motions = [
-            (state.state, state.last_changed)
-            for entity_id in zone.motion
-            if (state := self.states.get(entity_id)) is not None
-        ]
-        return engine.Conditions(
-            when=now.astimezone(self.home.timezone),
-            workday=self._workday(),
-            outdoor_c=self._outdoor_c(),
-            minutes_since_motion=engine.minutes_since_motion(motions, now),
+        return inputs.conditions_from(
+            self.states.get,
+            now.astimezone(self.home.timezone),
+            motion=zone.motion,
+            outdoor_entity=self.home.outdoor_temperature,
+            workday_entity=self.home.workday,
         )
 
     def conditions_at(self, zone: Zone, now: datetime, when: datetime) -> Any:
         """Return what can be assumed at `now` about a later moment `when`.
 
-        As the integration's planning view: outdoor temperature now stands in for
-        later, the workday sensor speaks only of its own date, and occupancy now says
-        nothing about another time.
+        As the integration's planning view (engine.inputs.planning_conditions).
         """
         local = when.astimezone(self.home.timezone)
-        today = now.astimezone(self.home.timezone).date() == local.date()
-        return engine.Conditions(
-            when=local,
-            workday=self._workday() if today else None,
-            outdoor_c=self._outdoor_c(),
-            minutes_since_motion=None,
-        )
-
-    def _workday(self) -> bool | None:
-        """Return what the workday sensor says, None when unknown."""
-        if self.home.workday is None:
-            return None
-        state = self.states.get(self.home.workday)
-        return engine.workday(state.state if state else None)
-
-    def _outdoor_c(self) -> float | None:
-        """Return the outdoor temperature in °C from a sensor or a weather entity."""
-        entity_id = self.home.outdoor_temperature
-        if entity_id is None or (state := self.states.get(entity_id)) is None:
-            return None
-        if entity_id.startswith("weather."):
-            return engine.outdoor_c(
-                state.attributes.get("temperature"),
-                state.attributes.get("temperature_unit"),
-            )
-        return engine.outdoor_c(
-            state.state, state.attributes.get("unit_of_measurement")
+        return inputs.planning_conditions(
+            self.states.get,
+            local,
+            today=now.astimezone(self.home.timezone).date() == local.date(),
+            outdoor_entity=self.home.outdoor_temperature,
+            workday_entity=self.home.workday,
         )
