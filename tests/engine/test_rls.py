@@ -77,7 +77,7 @@ def test_rls_covariance_stays_exactly_symmetric(
     """P is symmetric to the last bit after any sequence of updates."""
     x, y, w, ridge = data
     model = fitted(x, y, w, ridge=ridge, forgetting=forgetting)
-    p = model._p
+    p = model.covariance
     assert np.array_equal(p, p.T)
 
 
@@ -122,8 +122,8 @@ def test_rls_forgetting_is_per_unit_of_weight() -> None:
     heavy.learn(np.array([0.0]), 0.0, 4.0)
     for _ in range(8):
         light.learn(np.array([0.0]), 0.0, 0.5)
-    assert light._p[0, 0] == pytest.approx(heavy._p[0, 0], rel=1e-12)
-    assert heavy._p[0, 0] == pytest.approx(1 / (0.9**5 + 5) / 0.9**4, rel=1e-12)
+    assert light.covariance[0, 0] == pytest.approx(heavy.covariance[0, 0], rel=1e-12)
+    assert heavy.covariance[0, 0] == pytest.approx(1 / (0.9**5 + 5) / 0.9**4, rel=1e-12)
 
 
 def test_rls_does_not_wind_up_in_directions_never_seen() -> None:
@@ -131,7 +131,7 @@ def test_rls_does_not_wind_up_in_directions_never_seen() -> None:
     model = RecursiveLeastSquares(2, forgetting=0.9, ridge=2.0)
     for _ in range(2000):
         model.learn(np.array([1.0, 0.0]), 3.0)
-    assert float(np.trace(model._p)) <= 2 / 2.0 + 1e-12
+    assert float(np.trace(model.covariance)) <= 2 / 2.0 + 1e-12
     model.learn(np.array([1.0, 1.0]), 3.0)
     assert abs(model.coef[1]) < 0.1
 
@@ -185,3 +185,19 @@ def test_rls_from_dict_refuses_malformed_state(change: dict[str, Any]) -> None:
     data = RecursiveLeastSquares(2).to_dict() | change
     with pytest.raises((ValueError, TypeError)):
         RecursiveLeastSquares.from_dict(data)
+
+
+def test_rls_takes_plain_floats_and_numpy_alike() -> None:
+    """Rows given as tuples or numpy vectors fit the same, and state stays plain floats."""
+    rng = np.random.default_rng(11)
+    rows = rng.normal(size=(50, 3))
+    plain = RecursiveLeastSquares(3, forgetting=0.97)
+    vectors = RecursiveLeastSquares(3, forgetting=0.97)
+    for row in rows:
+        target = float(row.sum())
+        plain.learn(tuple(row.tolist()), target, 0.5)
+        vectors.learn(row, target, 0.5)
+    assert plain.to_dict() == vectors.to_dict()
+    assert plain.predict(rows[0]) == vectors.predict(tuple(rows[0].tolist()))
+    state = vectors.to_dict()
+    assert {type(v) for v in [*state["coef"], *state["p_upper"]]} == {float}

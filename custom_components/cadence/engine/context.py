@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-import numpy as np
-import numpy.typing as npt
-
 from .features import N_CONTEXT
-from .rls import RecursiveLeastSquares
+from .rls import RecursiveLeastSquares, Vector
 from .serial import check_version, number
 
 VERSION = 1
@@ -56,26 +53,28 @@ class ContextCorrection:
             return 0.0
         return min(1.0, gain / (FULL_USE_GAIN * without))
 
-    def correction(self, context: npt.NDArray[np.float64]) -> float:
+    def correction(self, context: Vector) -> float:
         """Return the correction in °C to add to the schedule under a context."""
         use = self.use
         if use == 0.0:
             return 0.0
         return use * self._bounded(context)
 
-    def learn(
-        self, context: npt.NDArray[np.float64], residual_c: float, weight: float
-    ) -> None:
-        """Learn that the schedule was off by `residual_c` under a context."""
-        residual_c = max(-HUBER_C, min(HUBER_C, residual_c))
-        rate = min(1.0, ERROR_RATE * weight)
-        without = abs(residual_c)
-        with_fit = abs(residual_c - self._bounded(context))
-        self._error_without_c += rate * (without - self._error_without_c)
-        self._error_with_c += rate * (with_fit - self._error_with_c)
-        self._fit.learn(context, residual_c, weight)
+    def learn(self, context: Vector, residual_c: float, weight: float) -> float:
+        """Learn that the schedule was off by `residual_c` under a context.
 
-    def _bounded(self, context: npt.NDArray[np.float64]) -> float:
+        Return the correction that applied under it before learning, in °C.
+        """
+        fitted_c = self._bounded(context)
+        use = self.use
+        clipped_c = max(-HUBER_C, min(HUBER_C, residual_c))
+        rate = min(1.0, ERROR_RATE * weight)
+        self._error_without_c += rate * (abs(clipped_c) - self._error_without_c)
+        self._error_with_c += rate * (abs(clipped_c - fitted_c) - self._error_with_c)
+        self._fit.learn(context, clipped_c, weight)
+        return use * fitted_c
+
+    def _bounded(self, context: Vector) -> float:
         """Return the fitted correction, bounded."""
         fitted_c = self._fit.predict(context)
         return max(-MAX_CORRECTION_C, min(MAX_CORRECTION_C, fitted_c))

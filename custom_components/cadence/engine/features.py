@@ -56,6 +56,12 @@ class Conditions:
             return calendar_workday(self.when.weekday())
         return self.workday
 
+    @property
+    def slot(self) -> tuple[int, int]:
+        """Return (weekday 0=Monday, half-hour slot 0..47) of the local wall clock."""
+        when = self.when
+        return when.weekday(), (when.hour * 60 + when.minute) // SLOT_MINUTES
+
 
 def calendar_workday(weekday: int) -> bool:
     """Say whether a weekday (0=Monday) is a workday by the calendar: Monday-Friday."""
@@ -124,7 +130,7 @@ def encode(x: Conditions) -> npt.NDArray[np.float64]:
     return np.array(values, dtype=np.float64)
 
 
-def encode_context(x: Conditions) -> npt.NDArray[np.float64]:
+def encode_context(x: Conditions) -> tuple[float, float, float]:
     """Return what the setpoint may depend on besides the clock: [1, outdoor, motion].
 
     Time is left out on purpose: the clock belongs to the schedule, so these features
@@ -132,4 +138,4 @@ def encode_context(x: Conditions) -> npt.NDArray[np.float64]:
     """
     _, outdoor = outdoor_features(x.outdoor_c)
     _, motion = motion_features(x.minutes_since_motion)
-    return np.array((1.0, outdoor, motion), dtype=np.float64)
+    return 1.0, outdoor, motion

@@ -91,25 +91,26 @@ class SetpointModel:
             raise ValueError(f"weight must be finite and not negative, got {weight}")
         if weight == 0.0:
             return
-        weekday, slot = slot_of(x.when)
+        weekday, slot = x.slot
         workday = x.is_workday
         found = self._slots.value(weekday, slot, workday)
         if found is not None:
-            context = encode_context(x)
             schedule_c = found[0]
-            error_c = abs(schedule_c + self._context.correction(context) - setpoint_c)
+            correction_c = self._context.learn(
+                encode_context(x), setpoint_c - schedule_c, weight
+            )
+            error_c = abs(schedule_c + correction_c - setpoint_c)
             if self._mae_c is None:
                 self._mae_c = error_c
             else:
                 self._mae_c += min(1.0, ERROR_RATE * weight) * (error_c - self._mae_c)
-            self._context.learn(context, setpoint_c - schedule_c, weight)
         self._slots.learn(x.when, workday, setpoint_c, weight)
         self._samples += 1
         self._weight += weight
 
     def predict(self, x: Conditions) -> Prediction | None:
         """Return the preferred setpoint under conditions x, None before learning."""
-        weekday, slot = slot_of(x.when)
+        weekday, slot = x.slot
         found = self._slots.value(weekday, slot, x.is_workday)
         if found is None:
             return None

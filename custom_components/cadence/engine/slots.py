@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Self
 
-from .features import DAYS_PER_WEEK, SLOTS_PER_DAY, calendar_workday, slot_of
+from .features import DAYS_PER_WEEK, SLOT_MINUTES, SLOTS_PER_DAY, calendar_workday
 from .serial import as_list, integer, number
 
 NON_WORKDAY = 0
@@ -55,8 +55,11 @@ class SlotMedians:
     def learn(
         self, when: datetime, workday: bool, value_c: float, weight: float
     ) -> None:
-        """Add evidence that the setpoint was `value_c` at local time `when`."""
-        _, slot = slot_of(when)
+        """Add evidence that the setpoint was `value_c` at local time `when`.
+
+        `when` must know its zone (the caller's `Conditions` made sure).
+        """
+        slot = (when.hour * 60 + when.minute) // SLOT_MINUTES
         day = when.toordinal()
         if self._day is None or day > self._day:
             if self._day is not None:
