@@ -128,13 +128,27 @@ def _random_trace(seed: int, days: int = 6) -> list[tuple[datetime, str]]:
     return events
 
 
+def _shuffled(lines: list[str], seed: int) -> list[str]:
+    """Return the rows with their times kept in order and everything else shuffled."""
+    times = [line.split(",", 1)[0] for line in lines]
+    rests = [line.split(",", 1)[1] for line in lines]
+    random.Random(seed).shuffle(rests)
+    return [f"{when},{rest}" for when, rest in zip(times, rests, strict=True)]
+
+
+@pytest.mark.parametrize("future", ["shuffled", "replaced"])
 @pytest.mark.parametrize("lead", [timedelta(0), timedelta(hours=24)])
-def test_no_prediction_sees_the_future(tmp_path: Path, lead: timedelta) -> None:
-    """Replacing every event after T changes no prediction for a tick up to T + lead."""
+def test_no_prediction_sees_the_future(
+    tmp_path: Path, lead: timedelta, future: str
+) -> None:
+    """Shuffling or replacing the events after T changes no prediction up to T + lead."""
     events = _random_trace(seed=3)
     cut = events[len(events) // 2][0]
     past = [line for when, line in events if when < cut]
-    other = [line for when, line in _random_trace(seed=4) if when >= cut]
+    if future == "shuffled":
+        other = _shuffled([line for when, line in events if when >= cut], seed=5)
+    else:
+        other = [line for when, line in _random_trace(seed=4) if when >= cut]
     every = (
         "setpoint",
         "light_on",
