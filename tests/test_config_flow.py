@@ -269,3 +269,45 @@ async def test_zone_reconfigure_changes_entities(
     assert zone.data[CONF_CLIMATE] == [THERMOSTAT, "climate.bedroom"]
     assert zone.data[CONF_AREA] == living_room.id
     assert zone.data[CONF_MOTION] == []
+
+
+async def test_a_thermostat_belongs_to_one_zone(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, kitchen: ar.AreaEntry
+) -> None:
+    """A thermostat of another zone is refused when adding or reconfiguring a zone."""
+    mock_config_entry.add_to_hass(hass)
+    living_room_id = next(iter(mock_config_entry.subentries))
+    result = await _start_zone_flow(hass, mock_config_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_AREA: kitchen.id}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CLIMATE: ["climate.kitchen", THERMOSTAT]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_CLIMATE: "thermostat_in_other_zone"}
+    assert result["description_placeholders"] == {
+        "thermostat": THERMOSTAT,
+        "zone": mock_config_entry.subentries[living_room_id].title,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CLIMATE: ["climate.kitchen"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, SUBENTRY_ZONE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": living_room_id},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CLIMATE: [THERMOSTAT, "climate.kitchen"]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_CLIMATE: "thermostat_in_other_zone"}
+    assert result["description_placeholders"] == {
+        "thermostat": "climate.kitchen",
+        "zone": "Kitchen",
+    }
+    assert mock_config_entry.subentries[living_room_id].data[CONF_CLIMATE] == [
+        THERMOSTAT
+    ]

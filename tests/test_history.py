@@ -290,7 +290,9 @@ async def test_unload_cancels_learning_and_keeps_state_consistent(
 
     assert mock_config_entry.state is ConfigEntryState.NOT_LOADED
     data = hass_storage[STORAGE_KEY]["data"]
-    assert data["history"] == {"01ZONELIVING": {"until": None, "last": None}}
+    assert data["history"] == {
+        "01ZONELIVING": {"until": None, "thermostats": None, "last": None}
+    }
     learner = data["thermostats"][THERMOSTAT]["temperature"]
     assert learner["held_c"] == 21.5
     assert learner["source"] == "person"
@@ -330,11 +332,69 @@ async def test_saved_state_without_history_is_not_relearned(
     assert hass.states.get(STATUS).state == "done"
 
 
+async def test_thermostat_added_to_a_learned_zone_learns_its_history(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    living_room: ar.AreaEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Only the thermostat new to the zone learns from history, and then counts as done."""
+    freezer.move_to(NOW - timedelta(days=8))
+    await _write_week(hass, freezer)
+    hass_storage[STORAGE_KEY] = {
+        "version": STORAGE_VERSION,
+        "minor_version": 3,
+        "key": STORAGE_KEY,
+        "data": {
+            "thermostats": {},
+            "history": {
+                "01ZONELIVING": {
+                    "until": (NOW - timedelta(days=30)).isoformat(),
+                    "thermostats": ["climate.hall", "climate.removed"],
+                }
+            },
+        },
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        options={"learning": True},
+        entry_id="01CADENCEENTRY",
+        subentries_data=[
+            zone_subentry(living_room.id, ["climate.hall", THERMOSTAT], motion=[MOTION])
+        ],
+    )
+    await _setup(hass, entry)
+
+    coordinator = entry.runtime_data
+    history = coordinator.history["01ZONELIVING"]
+    assert history.last is not None
+    assert THERMOSTAT in history.last["entities"]
+    assert "climate.hall" not in history.last["entities"]
+    assert history.thermostats == {"climate.hall", THERMOSTAT}
+    model = coordinator.thermostats[THERMOSTAT].learners["temperature"].model
+    morning = coordinator.home.conditions_at(
+        coordinator.home.zones[0], NOW.replace(hour=8)
+    )
+    assert model.predict(morning).value_c == pytest.approx(21.0, abs=0.3)
+
+    await hass.config_entries.async_unload(entry.entry_id)
+    saved = hass_storage[STORAGE_KEY]["data"]["history"]["01ZONELIVING"]
+    assert saved["thermostats"] == sorted(["climate.hall", THERMOSTAT])
+    with patch.object(HistoryRun, "async_run") as run:
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    run.assert_not_called()
+
+
 @pytest.mark.parametrize(
     ("history", "expected"),
     [
         ({"01ZONELIVING": {"until": "2026-11-01T00:00:00+00:00"}}, "done"),
         ({"01ZONELIVING": {"until": "yesterday"}}, "unreadable"),
+        (
+            {"01ZONELIVING": {"until": "2026-11-01T00:00:00+00:00", "thermostats": 1}},
+            "unreadable",
+        ),
         (["not", "an", "object"], "unreadable"),
     ],
 )

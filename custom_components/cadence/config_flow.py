@@ -159,21 +159,23 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Choose the zone's entities, starting from the area's own."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            if _has_entities(user_input):
+            errors, placeholders = _zone_errors(self._get_entry(), user_input, None)
+            if not errors:
                 area = ar.async_get(self.hass).async_get_area(self._area_id)
                 return self.async_create_entry(
                     title=area.name if area else self._area_id,
                     data={CONF_AREA: self._area_id, **_entities(user_input)},
                     unique_id=self._area_id,
                 )
-            errors["base"] = "no_entities"
         return self.async_show_form(
             step_id="entities",
             data_schema=self.add_suggested_values_to_schema(
                 _zone_schema(), user_input or _area_entities(self.hass, self._area_id)
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_reconfigure(
@@ -182,18 +184,21 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
         """Change which entities of the zone Cadence learns from."""
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            if _has_entities(user_input):
+            entry = self._get_entry()
+            errors, placeholders = _zone_errors(entry, user_input, subentry.subentry_id)
+            if not errors:
                 return self.async_update_and_abort(
-                    self._get_entry(), subentry, data_updates=_entities(user_input)
+                    entry, subentry, data_updates=_entities(user_input)
                 )
-            errors["base"] = "no_entities"
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
                 _zone_schema(), user_input or dict(subentry.data)
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
 
@@ -216,9 +221,27 @@ def _entities(user_input: dict[str, Any]) -> dict[str, list[str]]:
     return {key: list(user_input.get(key, [])) for key in ZONE_ENTITY_KEYS}
 
 
-def _has_entities(user_input: dict[str, Any]) -> bool:
-    """Return whether at least one entity was chosen."""
-    return any(_entities(user_input).values())
+def _zone_errors(
+    entry: ConfigEntry, user_input: dict[str, Any], own_subentry_id: str | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the form's errors and their placeholders, both empty when it is fine.
+
+    A zone needs at least one entity, and a thermostat belongs to one zone only: what
+    it learns is one schedule, told apart by the zone's own motion and occupancy.
+    """
+    chosen = _entities(user_input)
+    if not any(chosen.values()):
+        return {"base": "no_entities"}, {}
+    for subentry in entry.subentries.values():
+        if subentry.subentry_id == own_subentry_id:
+            continue
+        for thermostat in chosen[CONF_CLIMATE]:
+            if thermostat in subentry.data.get(CONF_CLIMATE, []):
+                return (
+                    {CONF_CLIMATE: "thermostat_in_other_zone"},
+                    {"thermostat": thermostat, "zone": subentry.title},
+                )
+    return {}, {}
 
 
 def _area_entities(hass: HomeAssistant, area_id: str) -> dict[str, list[str]]:

@@ -38,13 +38,8 @@ from .engine import (
     ThermostatFeed,
     targets_for,
 )
-from .history import (
-    HistoryPlan,
-    HistoryRun,
-    HistorySummary,
-    StatisticsConsumer,
-    saved_history,
-)
+from .history import HistoryRun, StatisticsConsumer
+from .history_plan import HistoryPlan, HistorySummary, saved_history, unlearned_zones
 from .home import Home, Zone, source_of
 from .repairs import async_update_missing_entity_issue
 from .store import CadenceStore, UnreadableStoreError
@@ -125,16 +120,14 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
 
     @callback
     def async_start(self, history_days: float, statistics_days: float) -> None:
-        """Subscribe to the thermostats; learn from history for new zones.
+        """Subscribe to the thermostats; learn from history what was never learned.
 
-        The subscription and the seam are made in the same step, so every state change
-        is learned exactly once: from history before the seam, live from it on.
+        That is new zones, and thermostats added to a zone since its history was
+        learned (for those alone). The subscription and the seam are made in the same
+        step, so every state change is learned exactly once: from history before the
+        seam, live from it on.
         """
-        pending = [
-            zone
-            for zone in self.home.zones
-            if self.history[zone.subentry_id].until is None
-        ]
+        pending = unlearned_zones(self.home.zones, self.history)
         if pending and self.learning:
             self.async_learn_from_history(
                 pending, history_days, statistics_days
@@ -252,6 +245,9 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
             history = self.history[zone.subentry_id]
             history.learning = False
             if summary is not None:
+                history.thermostats = frozenset(
+                    (*zone.climate, *(history.thermostats or ()))
+                )
                 history.until = plan.end
                 history.progress = 100
                 history.last = summary.as_dict()
@@ -283,11 +279,7 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 for entity_id, feed in self.thermostats.items()
             },
             "history": {
-                zone_id: {
-                    "until": None if item.until is None else item.until.isoformat(),
-                    "last": item.last,
-                }
-                for zone_id, item in self.history.items()
+                zone_id: item.as_dict() for zone_id, item in self.history.items()
             },
         }
 

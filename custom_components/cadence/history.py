@@ -14,11 +14,10 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import math
 import time
-from typing import Any, Protocol
+from typing import Protocol
 
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.recorder import get_instance
@@ -26,6 +25,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import LOGGER, REFRESH_INTERVAL
 from .engine import Reading, ThermostatFeed
+from .history_plan import HistoryPlan, HistorySummary
 from .history_reader import (
     HourlyStatistic,
     RawState,
@@ -37,7 +37,6 @@ from .history_reader import (
 )
 from .home import Home, StateView, Zone, source_of
 from .repairs import async_update_history_issue
-from .store import UnreadableStoreError
 
 # One database read: three hours of states, a week of hourly statistics. Short state
 # windows keep few rows alive at once, so the run's allocations do not set off full
@@ -53,78 +52,11 @@ EXCLUDED = "excluded_from_recorder"
 NO_HISTORY = "no_history"
 
 
-@dataclass(kw_only=True, slots=True)
-class ZoneHistory:
-    """Where a zone stands in learning from the recorder's history."""
-
-    # The seam of the last completed run; None when the zone never learned from history.
-    until: datetime | None = None
-    learning: bool = False
-    progress: int = 0
-    last: dict[str, Any] | None = None
-
-    @property
-    def status(self) -> str:
-        """Return pending, learning or done."""
-        if self.learning:
-            return "learning"
-        return "pending" if self.until is None else "done"
-
-
 class StatisticsConsumer(Protocol):
     """Learns from a numeric sensor's hourly statistics (a model of levels)."""
 
     def __call__(self, entity_id: str, hours: Sequence[HourlyStatistic]) -> None:
         """Take in consecutive hours of one sensor, oldest first."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class HistoryPlan:
-    """What one run learns: which zones, and from when to when."""
-
-    zones: tuple[Zone, ...]
-    start: datetime
-    # The seam: states before it come from history, from it on from live events.
-    end: datetime
-    statistics_start: datetime
-
-    @classmethod
-    def ending(
-        cls, zones: Iterable[Zone], end: datetime, days: float, statistics_days: float
-    ) -> HistoryPlan:
-        """Plan a run over the last `days` of states before end."""
-        start = end - timedelta(days=days)
-        return cls(
-            zones=tuple(zones),
-            start=start,
-            end=end,
-            statistics_start=min(start, end - timedelta(days=statistics_days)),
-        )
-
-
-@dataclass(kw_only=True, slots=True)
-class HistorySummary:
-    """What one run learned, for the action's response, the sensor and the log."""
-
-    plan: HistoryPlan
-    events: dict[str, int] = field(default_factory=dict)
-    statistics: dict[str, int] = field(default_factory=dict)
-    without_history: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the summary, JSON-safe."""
-        plan = self.plan
-        return {
-            "zones": [zone.name for zone in plan.zones],
-            "entities": dict(sorted(self.events.items())),
-            "statistics": dict(sorted(self.statistics.items())),
-            "without_history": dict(sorted(self.without_history.items())),
-            "days": round((plan.end - plan.start).total_seconds() / 86400, 2),
-            "from": plan.start.isoformat(),
-            "to": plan.end.isoformat(),
-            "seconds": round(self.seconds, 2),
-        }
 
 
 class HistoryReplay:
@@ -377,32 +309,3 @@ def _reading(state: RecordedState | None) -> Reading | None:
     if state is None or not state.state:
         return None
     return Reading(state.state, state.attributes)
-
-
-def saved_history(
-    stored: dict[str, Any] | None, zones: Iterable[Zone]
-) -> dict[str, ZoneHistory]:
-    """Return where each zone stands in learning from history.
-
-    A state saved before Cadence learned from history already holds what its zones
-    learned live; replaying history on top would count it twice, so those zones
-    count as done.
-    """
-    if stored is not None and "history" not in stored:
-        now = dt_util.utcnow()
-        return {zone.subentry_id: ZoneHistory(until=now) for zone in zones}
-    saved = (stored or {}).get("history", {})
-    if not isinstance(saved, dict):
-        raise UnreadableStoreError("history: not an object")
-    result = {}
-    for zone in zones:
-        item = saved.get(zone.subentry_id) or {}
-        try:
-            until = item.get("until")
-            result[zone.subentry_id] = ZoneHistory(
-                until=None if until is None else datetime.fromisoformat(until),
-                last=item.get("last"),
-            )
-        except (AttributeError, TypeError, ValueError) as err:
-            raise UnreadableStoreError(f"history: {err!r}") from err
-    return result
