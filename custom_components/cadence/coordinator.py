@@ -245,9 +245,7 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
             history = self.history[zone.subentry_id]
             history.learning = False
             if summary is not None:
-                history.thermostats = frozenset(
-                    (*zone.climate, *(history.thermostats or ()))
-                )
+                history.thermostats |= set(zone.climate)
                 history.until = plan.end
                 history.progress = 100
                 history.last = summary.as_dict()

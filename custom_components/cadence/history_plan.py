@@ -19,9 +19,8 @@ class ZoneHistory:
 
     # The seam of the last completed run; None when the zone never learned from history.
     until: datetime | None = None
-    # The thermostats completed runs covered; None: all of the zone's (a state saved
-    # before Cadence kept count).
-    thermostats: frozenset[str] | None = None
+    # The thermostats completed runs covered.
+    thermostats: frozenset[str] = frozenset()
     learning: bool = False
     progress: int = 0
     last: dict[str, Any] | None = None
@@ -37,17 +36,13 @@ class ZoneHistory:
         """Return the zone's thermostats whose history was never learned."""
         if self.until is None:
             return zone.climate
-        covered = self.thermostats
-        if covered is None:
-            return ()
-        return tuple(e for e in zone.climate if e not in covered)
+        return tuple(e for e in zone.climate if e not in self.thermostats)
 
     def as_dict(self) -> dict[str, Any]:
         """Return what is kept of it, JSON-safe."""
-        covered = self.thermostats
         return {
             "until": None if self.until is None else self.until.isoformat(),
-            "thermostats": None if covered is None else sorted(covered),
+            "thermostats": sorted(self.thermostats),
             "last": self.last,
         }
 
@@ -108,11 +103,17 @@ def saved_history(
 
     A state saved before Cadence learned from history already holds what its zones
     learned live; replaying history on top would count it twice, so those zones
-    count as done.
+    count as done, and so do their thermostats in a zone saved before Cadence
+    counted which thermostats a run covered.
     """
     if stored is not None and "history" not in stored:
         now = dt_util.utcnow()
-        return {zone.subentry_id: ZoneHistory(until=now) for zone in zones}
+        return {
+            zone.subentry_id: ZoneHistory(
+                until=now, thermostats=frozenset(zone.climate)
+            )
+            for zone in zones
+        }
     saved = (stored or {}).get("history", {})
     if not isinstance(saved, dict):
         raise UnreadableStoreError("history: not an object")
@@ -122,11 +123,13 @@ def saved_history(
         try:
             until = item.get("until")
             covered = _entity_ids(item.get("thermostats"))
+            if covered is None:
+                covered = frozenset() if until is None else frozenset(zone.climate)
             result[zone.subentry_id] = ZoneHistory(
                 until=None if until is None else datetime.fromisoformat(until),
                 # Thermostats since taken out of the zone are forgotten: put back,
                 # their history is learned again.
-                thermostats=None if covered is None else covered & set(zone.climate),
+                thermostats=covered & set(zone.climate),
                 last=item.get("last"),
             )
         except (AttributeError, TypeError, ValueError) as err:

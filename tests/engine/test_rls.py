@@ -188,7 +188,7 @@ def test_rls_from_dict_refuses_malformed_state(change: dict[str, Any]) -> None:
 
 
 def test_rls_takes_plain_floats_and_numpy_alike() -> None:
-    """Rows given as tuples or numpy vectors fit the same, and state stays plain floats."""
+    """Plain floats and numpy numbers fit the same, and the state stays plain floats."""
     rng = np.random.default_rng(11)
     rows = rng.normal(size=(50, 3))
     plain = RecursiveLeastSquares(3, forgetting=0.97)
@@ -196,7 +196,8 @@ def test_rls_takes_plain_floats_and_numpy_alike() -> None:
     for row in rows:
         target = float(row.sum())
         plain.learn(tuple(row.tolist()), target, 0.5)
-        vectors.learn(row, target, 0.5)
+        # numpy numbers inside a plain sequence, and as the target, too.
+        vectors.learn(list(row), np.float64(target), np.float64(0.5))
     assert plain.to_dict() == vectors.to_dict()
     assert plain.predict(rows[0]) == vectors.predict(tuple(rows[0].tolist()))
     state = vectors.to_dict()

@@ -76,6 +76,7 @@ class RecursiveLeastSquares:
             raise ValueError(f"y must be finite, got {y}")
         if weight == 0.0:
             return
+        y, weight = float(y), float(weight)
         xs = _floats(x)
         px = [math.sumprod(row, xs) for row in self._p]
         lam = self.forgetting**weight
@@ -136,11 +137,11 @@ class RecursiveLeastSquares:
         return model
 
 
-def _floats(x: Vector) -> Sequence[float]:
-    """Return a feature vector as a sequence of plain floats, numpy's converted."""
+def _floats(x: Vector) -> list[float]:
+    """Return a feature vector as plain floats: no numpy scalar may reach the state."""
     if isinstance(x, np.ndarray):
         return x.tolist()  # type: ignore[no-any-return]
-    return x
+    return [float(v) for v in x]
 
 
 def _finite_numbers(values: object) -> list[float]:
