@@ -25,6 +25,7 @@ from custom_components.cadence.const import (
     DOMAIN,
     SUBENTRY_ZONE,
 )
+from custom_components.cadence.store import STORAGE_VERSION
 
 # The harness's logging.basicConfig handler writes to the real stderr; pytest's own
 # capture keeps every record for failure reports.
@@ -37,6 +38,8 @@ logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 THERMOSTAT = "climate.living_room"
 MOTION = "binary_sensor.living_room_motion"
+# The Store key of the test entry, `mock_config_entry`.
+STORAGE_KEY = f"{DOMAIN}.01CADENCEENTRY"
 # A member of the household, as Home Assistant knows people: a user id.
 PERSON = Context(user_id="8a1c2b7e4f0d4c3b9e6a5d2f1c0b9a87")
 
@@ -153,3 +156,15 @@ def mock_setup_entry() -> Generator[Any]:
         "custom_components.cadence.async_setup_entry", return_value=True
     ) as mock_setup:
         yield mock_setup
+
+
+def stored_file(
+    data: Any, minor_version: int, version: int = STORAGE_VERSION
+) -> dict[str, Any]:
+    """Return the test entry's Store file as a Cadence of that version wrote it."""
+    return {
+        "version": version,
+        "minor_version": minor_version,
+        "key": STORAGE_KEY,
+        "data": data,
+    }

@@ -25,14 +25,19 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.cadence.const import DOMAIN
 from custom_components.cadence.engine import ThermostatFeed
 from custom_components.cadence.history import HistoryRun
-from custom_components.cadence.store import STORAGE_VERSION
 
-from .conftest import MOTION, PERSON, THERMOSTAT, zone_subentry
+from .conftest import (
+    MOTION,
+    PERSON,
+    STORAGE_KEY,
+    THERMOSTAT,
+    stored_file,
+    zone_subentry,
+)
 
 POWER = "sensor.living_room_power"
 STATUS = "sensor.living_room_learning_from_history"
 SENSOR = "sensor.living_room_living_room_predicted_setpoint"
-STORAGE_KEY = f"{DOMAIN}.01CADENCEENTRY"
 NOW = datetime.fromisoformat("2026-11-23T12:00:00+01:00")
 AUTOMATION = Context(parent_id="01AUTOMATIONRUNCONTEXT0000")
 
@@ -320,12 +325,7 @@ async def test_saved_state_without_history_is_not_relearned(
     hass_storage: dict[str, Any],
 ) -> None:
     """A state saved before history learning existed counts as learned."""
-    hass_storage[STORAGE_KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {"thermostats": {}},
-    }
+    hass_storage[STORAGE_KEY] = stored_file({"thermostats": {}}, minor_version=1)
     with patch.object(HistoryRun, "async_run") as run:
         await _setup(hass, mock_config_entry)
     run.assert_not_called()
@@ -341,11 +341,8 @@ async def test_thermostat_added_to_a_learned_zone_learns_its_history(
     """Only the thermostat new to the zone learns from history, and then counts as done."""
     freezer.move_to(NOW - timedelta(days=8))
     await _write_week(hass, freezer)
-    hass_storage[STORAGE_KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": 3,
-        "key": STORAGE_KEY,
-        "data": {
+    hass_storage[STORAGE_KEY] = stored_file(
+        {
             "thermostats": {},
             "history": {
                 "01ZONELIVING": {
@@ -354,7 +351,8 @@ async def test_thermostat_added_to_a_learned_zone_learns_its_history(
                 }
             },
         },
-    }
+        minor_version=3,
+    )
     entry = MockConfigEntry(
         domain=DOMAIN,
         options={"learning": True},
@@ -408,12 +406,9 @@ async def test_saved_history_is_read(
     expected: str,
 ) -> None:
     """A zone learned from history is not learned again; a bad record is refused."""
-    hass_storage[STORAGE_KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": 2,
-        "key": STORAGE_KEY,
-        "data": {"thermostats": {}, "history": history},
-    }
+    hass_storage[STORAGE_KEY] = stored_file(
+        {"thermostats": {}, "history": history}, minor_version=2
+    )
     await _setup(hass, mock_config_entry)
     unreadable = issue_registry.async_get_issue(
         DOMAIN, "unreadable_state_01CADENCEENTRY"

@@ -21,10 +21,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.cadence.const import CONF_CLIMATE, DOMAIN, SUBENTRY_ZONE
 from custom_components.cadence.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 
-from .conftest import THERMOSTAT
+from .conftest import STORAGE_KEY, THERMOSTAT, stored_file
 from .test_sensor import SENSOR, set_temperature
-
-STORAGE_KEY = f"{DOMAIN}.01CADENCEENTRY"
 
 
 async def _predict(hass: HomeAssistant) -> dict[str, Any]:
@@ -65,30 +63,13 @@ async def test_unload_saves_and_setup_restores_the_same_predictions(
 @pytest.mark.parametrize(
     "stored",
     [
-        {
-            "version": STORAGE_VERSION,
-            "minor_version": 1,
-            "key": STORAGE_KEY,
-            "data": "x",
-        },
-        {
-            "version": STORAGE_VERSION,
-            "minor_version": 1,
-            "key": STORAGE_KEY,
-            "data": {"thermostats": {THERMOSTAT: {"temperature": {"version": 1}}}},
-        },
-        {
-            "version": STORAGE_VERSION,
-            "minor_version": 1,
-            "key": STORAGE_KEY,
-            "data": {"thermostats": ["not", "an", "object"]},
-        },
-        {
-            "version": STORAGE_VERSION + 1,
-            "minor_version": 1,
-            "key": STORAGE_KEY,
-            "data": {},
-        },
+        stored_file("x", minor_version=1),
+        stored_file(
+            {"thermostats": {THERMOSTAT: {"temperature": {"version": 1}}}},
+            minor_version=1,
+        ),
+        stored_file({"thermostats": ["not", "an", "object"]}, minor_version=1),
+        stored_file({}, minor_version=1, version=STORAGE_VERSION + 1),
     ],
     ids=[
         "not_an_object",
@@ -200,12 +181,7 @@ async def test_older_minor_version_is_migrated(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """State written by an older minor version is read as it is, without a repair."""
-    hass_storage[STORAGE_KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": 0,
-        "key": STORAGE_KEY,
-        "data": {"thermostats": {}},
-    }
+    hass_storage[STORAGE_KEY] = stored_file({"thermostats": {}}, minor_version=0)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -223,12 +199,7 @@ async def test_unreadable_state_issue_can_be_dismissed(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """The repair issue's fix flow is a confirmation that removes the issue."""
-    hass_storage[STORAGE_KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": "x",
-    }
+    hass_storage[STORAGE_KEY] = stored_file("x", minor_version=1)
     assert await async_setup_component(hass, "repairs", {})
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)

@@ -34,8 +34,6 @@ class ZoneHistory:
 
     def unlearned(self, zone: Zone) -> tuple[str, ...]:
         """Return the zone's thermostats whose history was never learned."""
-        if self.until is None:
-            return zone.climate
         return tuple(e for e in zone.climate if e not in self.thermostats)
 
     def as_dict(self) -> dict[str, Any]:

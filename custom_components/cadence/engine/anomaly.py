@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, Self
 
-from .features import Conditions, slot_of
+from .features import Conditions
 from .logistic import sigmoid
 from .serial import as_list, check_version, integer, number
 
@@ -173,7 +173,7 @@ def elapsed(before: datetime | None, now: datetime) -> timedelta:
 
 def cell_of(x: Conditions) -> int:
     """Return the cell of a moment: kind of day and local wall-clock hour."""
-    _, slot = slot_of(x.when)
+    _, slot = x.slot
     return (HOURS if x.is_workday else 0) + slot // 2
 
 

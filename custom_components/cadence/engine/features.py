@@ -59,8 +59,7 @@ class Conditions:
     @property
     def slot(self) -> tuple[int, int]:
         """Return (weekday 0=Monday, half-hour slot 0..47) of the local wall clock."""
-        when = self.when
-        return when.weekday(), (when.hour * 60 + when.minute) // SLOT_MINUTES
+        return wall_slot(self.when)
 
 
 def calendar_workday(weekday: int) -> bool:
@@ -77,6 +76,11 @@ def require_aware(when: datetime) -> None:
 def slot_of(when: datetime) -> tuple[int, int]:
     """Return (weekday 0=Monday, half-hour slot 0..47) of the local wall clock."""
     require_aware(when)
+    return wall_slot(when)
+
+
+def wall_slot(when: datetime) -> tuple[int, int]:
+    """Return `slot_of` a time already known to be timezone-aware, unchecked."""
     return when.weekday(), (when.hour * 60 + when.minute) // SLOT_MINUTES
 
 

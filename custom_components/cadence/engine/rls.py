@@ -125,13 +125,14 @@ class RecursiveLeastSquares:
         model = cls(
             n, forgetting=number(data["forgetting"]), ridge=number(data["ridge"])
         )
-        upper = iter(_finite_numbers(data["p_upper"]))
-        if len(data["p_upper"]) != n * (n + 1) // 2:
+        upper = _finite_numbers(data["p_upper"])
+        if len(upper) != n * (n + 1) // 2:
             raise ValueError("p_upper does not match the number of coefficients")
+        values = iter(upper)
         p = [[0.0] * n for _ in range(n)]
         for i in range(n):
             for j in range(i, n):
-                p[i][j] = p[j][i] = next(upper)
+                p[i][j] = p[j][i] = next(values)
         model._coef = coef
         model._p = p
         return model

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Self
 
-from .features import DAYS_PER_WEEK, SLOT_MINUTES, SLOTS_PER_DAY, calendar_workday
+from .features import DAYS_PER_WEEK, SLOTS_PER_DAY, calendar_workday, wall_slot
 from .serial import as_list, integer, number
 
 NON_WORKDAY = 0
@@ -59,7 +59,7 @@ class SlotMedians:
 
         `when` must know its zone (the caller's `Conditions` made sure).
         """
-        slot = (when.hour * 60 + when.minute) // SLOT_MINUTES
+        _, slot = wall_slot(when)
         day = when.toordinal()
         if self._day is None or day > self._day:
             if self._day is not None:
