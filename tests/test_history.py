@@ -23,8 +23,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.cadence.const import DOMAIN
-from custom_components.cadence.engine import ThermostatFeed
-from custom_components.cadence.history import HistoryRun
+from custom_components.cadence.engine import ThermostatChannel
+from custom_components.cadence.history.run import HistoryRun
 
 from .conftest import (
     MOTION,
@@ -100,17 +100,13 @@ async def test_states_written_in_the_past_are_learned(
     await _setup(hass, mock_config_entry)
 
     coordinator = mock_config_entry.runtime_data
-    model = coordinator.thermostats[THERMOSTAT].learners["temperature"].model
+    model = coordinator.thermostat(THERMOSTAT).learners["temperature"].model
     # The morning choice is predicted for mornings, the automation's 30 °C never.
-    morning = coordinator.home.conditions_at(
-        coordinator.home.zones[0], NOW.replace(hour=8)
-    )
+    morning = coordinator.planning(coordinator.home.zones[0], NOW.replace(hour=8))
     prediction = model.predict(morning)
     assert prediction is not None
     assert prediction.value_c == pytest.approx(21.0, abs=0.3)
-    night = coordinator.home.conditions_at(
-        coordinator.home.zones[0], NOW.replace(hour=23)
-    )
+    night = coordinator.planning(coordinator.home.zones[0], NOW.replace(hour=23))
     assert model.predict(night).value_c == pytest.approx(17.0, abs=0.3)
     assert max(max(day) for day in model.schedule(NOW)) < 25
     state = hass.states.get(STATUS)
@@ -134,13 +130,16 @@ async def test_seam_learns_each_change_exactly_once(
     freezer.move_to(NOW)
 
     seen: list[tuple[datetime, Any]] = []
-    original = ThermostatFeed.update
+    original = ThermostatChannel.on_state
 
-    def spy(self: ThermostatFeed, x: Any, new: Any, *args: Any) -> Any:
-        seen.append((x.when, new.attributes.get("temperature") if new else None))
-        return original(self, x, new, *args)
+    def spy(
+        self: ThermostatChannel, x: Any, entity_id: str, new: Any, *args: Any
+    ) -> Any:
+        if new is not None and new.attributes.get("temperature") is not None:
+            seen.append((x.when, new.attributes["temperature"]))
+        return original(self, x, entity_id, new, *args)
 
-    with patch.object(ThermostatFeed, "update", spy):
+    with patch.object(ThermostatChannel, "on_state", spy):
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         freezer.tick(1)
@@ -149,7 +148,7 @@ async def test_seam_learns_each_change_exactly_once(
 
     assert [value for _, value in seen] == [19.0, 20.0, 22.0]
     assert [when for when, _ in seen] == sorted(when for when, _ in seen)
-    learner = mock_config_entry.runtime_data.thermostats[THERMOSTAT].learners[
+    learner = mock_config_entry.runtime_data.thermostat(THERMOSTAT).learners[
         "temperature"
     ]
     assert learner.held_c == 22.0
@@ -199,7 +198,7 @@ async def test_statistics_are_read_for_numeric_sensors(
     )
     await _setup(hass, entry)
     consumer = MagicMock()
-    entry.runtime_data.statistics_consumer = consumer
+    entry.runtime_data.history.statistics_consumer = consumer
 
     response = await hass.services.async_call(
         DOMAIN,
@@ -257,7 +256,7 @@ async def test_entities_without_history_raise_repair_issues(
     missing = issue_registry.async_get_issue(DOMAIN, f"history_{POWER}")
     assert missing is not None
     assert missing.translation_key == "no_history"
-    learner = entry.runtime_data.thermostats[THERMOSTAT].learners["temperature"]
+    learner = entry.runtime_data.thermostat(THERMOSTAT).learners["temperature"]
     assert learner.held_c == 21.0
     assert learner.model.samples > 0
     assert hass.states.get(STATUS).attributes["without_history"] == [MOTION, POWER]
@@ -312,10 +311,10 @@ async def test_stopping_home_assistant_cancels_learning(
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
         coordinator = mock_config_entry.runtime_data
-        assert coordinator.learning_from_history
+        assert coordinator.history.running
         hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
         await hass.async_block_till_done()
-    assert not coordinator.learning_from_history
+    assert not coordinator.history.running
     assert hass.states.get(STATUS).state == "pending"
 
 
@@ -364,16 +363,14 @@ async def test_thermostat_added_to_a_learned_zone_learns_its_history(
     await _setup(hass, entry)
 
     coordinator = entry.runtime_data
-    history = coordinator.history["01ZONELIVING"]
+    history = coordinator.history.standing["01ZONELIVING"]
     assert history.last is not None
     assert THERMOSTAT in history.last["entities"]
     # Had the whole zone been relearned, the hall's missing history would show here.
     assert history.last["without_history"] == {}
     assert history.thermostats == {"climate.hall", THERMOSTAT}
-    model = coordinator.thermostats[THERMOSTAT].learners["temperature"].model
-    morning = coordinator.home.conditions_at(
-        coordinator.home.zones[0], NOW.replace(hour=8)
-    )
+    model = coordinator.thermostat(THERMOSTAT).learners["temperature"].model
+    morning = coordinator.planning(coordinator.home.zones[0], NOW.replace(hour=8))
     assert model.predict(morning).value_c == pytest.approx(21.0, abs=0.3)
 
     await hass.config_entries.async_unload(entry.entry_id)
@@ -417,7 +414,7 @@ async def test_saved_history_is_read(
         assert hass.states.get(STATUS).state == "done"
         assert unreadable is None
         # Kept from before Cadence counted them: the zone's thermostats count as learned.
-        history = mock_config_entry.runtime_data.history["01ZONELIVING"]
+        history = mock_config_entry.runtime_data.history.standing["01ZONELIVING"]
         assert history.thermostats == {THERMOSTAT}
     else:
         assert unreadable is not None
@@ -477,7 +474,7 @@ async def test_learn_from_history_one_run_at_a_time(
                 DOMAIN, "learn_from_history", {}, blocking=True, return_response=True
             )
         assert err.value.translation_key == "already_learning"
-        await mock_config_entry.runtime_data.async_stop_learning_from_history()
+        await mock_config_entry.runtime_data.history.async_stop()
 
         call = hass.async_create_task(
             hass.services.async_call(
@@ -487,8 +484,8 @@ async def test_learn_from_history_one_run_at_a_time(
         coordinator = mock_config_entry.runtime_data
         for _ in range(10):  # the call reaches the coordinator within a few steps
             await asyncio.sleep(0)
-        assert coordinator.learning_from_history
-        await coordinator.async_stop_learning_from_history()
+        assert coordinator.history.running
+        await coordinator.history.async_stop()
         with pytest.raises(HomeAssistantError) as cancelled:
             await call
         assert cancelled.value.translation_key == "learning_cancelled"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cadence.const import DOMAIN
-from custom_components.cadence.engine import Source
+from custom_components.cadence.engine import Conditions, Source, Zone
 from custom_components.cadence.home import source_of
 
 from .conftest import MOTION, THERMOSTAT, zone_subentry
@@ -64,18 +64,22 @@ async def test_outdoor_sensor_and_motion_in_a_fahrenheit_home(
     """A °F outdoor sensor is read in °C; missing or broken inputs are unknown."""
     home = home_entry.runtime_data.home
     zone = home.zones[0]
+
+    def conditions(zone: Zone, when: datetime) -> Conditions:
+        return home_entry.runtime_data.pipeline.conditions(zone, when, hass.states.get)
+
     now = dt_util.utcnow()
-    assert home.conditions(zone, now).outdoor_c is None  # no such entity yet
+    assert conditions(zone, now).outdoor_c is None  # no such entity yet
 
     hass.states.async_set("sensor.outdoor", "41", {"unit_of_measurement": "°F"})
     hass.states.async_set(MOTION, "off")
-    x = home.conditions(zone, now + timedelta(minutes=10))
+    x = conditions(zone, now + timedelta(minutes=10))
     assert x.outdoor_c == pytest.approx(5.0)
     assert x.minutes_since_motion == pytest.approx(10.0, abs=0.1)
 
     hass.states.async_set("sensor.outdoor", "n/a", {"unit_of_measurement": "°F"})
     hass.states.async_set(MOTION, "unavailable")
-    x = home.conditions(zone, now)
+    x = conditions(zone, now)
     assert x.outdoor_c is None
     assert x.minutes_since_motion is None
 

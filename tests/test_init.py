@@ -250,7 +250,7 @@ async def test_thermostat_loaded_later_learns_from_its_registry_features(
     )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    assert set(mock_config_entry.runtime_data.thermostats[THERMOSTAT].learners) == {
+    assert set(mock_config_entry.runtime_data.thermostat(THERMOSTAT).learners) == {
         "target_temp_low",
         "target_temp_high",
     }

@@ -12,10 +12,11 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DEFAULT_STATISTICS_DAYS, DOMAIN, LOGGER, PLATFORMS
 from .coordinator import CadenceCoordinator
 from .repairs import async_create_unreadable_state_issue, async_delete_all_issues
+from .runtime import CadenceRuntime
 from .services import async_setup_services
 from .store import CadenceStore, UnreadableStoreError
 
-type CadenceConfigEntry = ConfigEntry[CadenceCoordinator]
+type CadenceConfigEntry = ConfigEntry[CadenceRuntime]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -31,15 +32,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> b
     store = CadenceStore(hass, entry.entry_id)
     try:
         stored = await store.async_load()
-        coordinator = CadenceCoordinator(hass, entry, store, stored)
+        runtime = CadenceRuntime.build(hass, entry, store, stored)
     except UnreadableStoreError as err:
         # Never keep Home Assistant from starting over a bad file: keep it, relearn.
         LOGGER.warning("Cannot read Cadence's learned state (%s); relearning", err)
         moved_to = await store.async_move_aside()
         async_create_unreadable_state_issue(hass, entry.entry_id, moved_to, str(err))
-        coordinator = CadenceCoordinator(hass, entry, store, None)
+        runtime = CadenceRuntime.build(hass, entry, store, None)
+    coordinator = runtime.coordinator = CadenceCoordinator(hass, entry, runtime)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = runtime
     # New zones learn from as much state history as the recorder keeps.
     coordinator.async_start(get_instance(hass).keep_days, DEFAULT_STATISTICS_DAYS)
     entry.async_on_unload(async_at_started(hass, coordinator.async_check_entities))
@@ -55,10 +57,11 @@ async def _async_reload(hass: HomeAssistant, entry: CadenceConfigEntry) -> None:
 
 async def async_unload_entry(hass: HomeAssistant, entry: CadenceConfigEntry) -> bool:
     """Stop learning and save what was learned."""
-    await entry.runtime_data.async_stop_learning_from_history()
+    runtime = entry.runtime_data
+    await runtime.history.async_stop()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.store.async_save(entry.runtime_data.as_dict())
+        await runtime.store.async_save(runtime.as_dict())
     return unloaded
 
 

@@ -1,20 +1,12 @@
-"""The coordinator: feeds what the home does to the engine and pushes predictions."""
+"""The live driver: feeds what the home does to the pipeline and pushes statuses."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import (
-    ATTR_SUPPORTED_FEATURES,
-    EVENT_HOMEASSISTANT_STOP,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-)
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import (
     Event,
     EventStateChangedData,
@@ -22,64 +14,37 @@ from homeassistant.core import (
     State,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.event import (
+    async_track_entity_registry_updated_event,
+    async_track_state_change_event,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_LEARNING, DOMAIN, LOGGER, REFRESH_INTERVAL
-from .engine import (
-    Change,
-    Conditions,
-    Prediction,
-    Reading,
-    Source,
-    ThermostatFeed,
-    targets_for,
-)
-from .history import HistoryRun, StatisticsConsumer
-from .history_plan import HistoryPlan, HistorySummary, saved_history, unlearned_zones
-from .home import Home, Zone, source_of
+from .const import DOMAIN, LOGGER, REFRESH_INTERVAL
+from .engine import Channel, Reading, Source, StateView
+from .history import HeldChange, log_failure, unlearned_zones
+from .home import source_of
 from .repairs import async_update_missing_entity_issue
-from .store import CadenceStore, UnreadableStoreError
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
+    from .runtime import CadenceRuntime
 
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SetpointStatus:
-    """What the entities show for one learned setpoint of one thermostat."""
-
-    prediction: Prediction | None
-    next_change: Change | None
-    samples: int
-    mean_abs_error_c: float | None
-    unavailable_reason: str | None
-
-
-type CadenceData = dict[tuple[str, str], SetpointStatus]
-# A live state change of a thermostat, ready for ThermostatFeed.update.
-type LiveChange = tuple[Conditions, Reading | None, Reading | None, Source]
+# What the entities show, by (kind of channel, key) and then by name.
+type CadenceData = dict[tuple[str, str], Mapping[str, Any]]
 
 
 class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
-    """Learns from the configured thermostats and holds the current predictions."""
+    """Learns live from the zones' entities and holds what the entities show."""
 
     config_entry: CadenceConfigEntry
 
     def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: CadenceConfigEntry,
-        store: CadenceStore,
-        stored: dict[str, Any] | None,
+        self, hass: HomeAssistant, entry: CadenceConfigEntry, runtime: CadenceRuntime
     ) -> None:
-        """Build a feed for every configured thermostat, restoring stored state.
-
-        Raises UnreadableStoreError when the stored state cannot be used.
-        """
+        """Drive the runtime's pipeline."""
         super().__init__(
             hass,
             LOGGER,
@@ -88,58 +53,41 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
             update_interval=REFRESH_INTERVAL,
             always_update=False,
         )
-        self.home = Home(hass, entry)
-        self.store = store
-        self.learning = bool(entry.options.get(CONF_LEARNING, True))
-        self.rejections: dict[str, Counter[str]] = {}
-        saved = _saved_thermostats(stored)
-        self.thermostats: dict[str, ThermostatFeed] = {}
-        for zone in self.home.zones:
-            for entity_id in zone.climate:
-                try:
-                    self.thermostats[entity_id] = ThermostatFeed.from_dict(
-                        saved.get(entity_id, {}), self._targets_of(entity_id)
-                    )
-                except (ValueError, KeyError, TypeError, AttributeError) as err:
-                    raise UnreadableStoreError(f"{entity_id}: {err!r}") from err
-        self.history = saved_history(stored, self.home.zones)
-        # Live changes of thermostats whose history is being learned, applied after.
-        self._buffers: dict[str, list[tuple[datetime, LiveChange]]] = {}
-        self._history_task: asyncio.Task[HistorySummary] | None = None
-        # Numeric sensors' hourly statistics go here once a model of levels exists.
-        self.statistics_consumer: StatisticsConsumer | None = None
-
-    def _targets_of(self, entity_id: str) -> list[str]:
-        """Return which setpoints of a thermostat to learn, from its features."""
-        features: int | None = None
-        if (state := self.hass.states.get(entity_id)) is not None:
-            features = state.attributes.get(ATTR_SUPPORTED_FEATURES)
-        elif (entry := er.async_get(self.hass).async_get(entity_id)) is not None:
-            features = entry.supported_features
-        return targets_for(features)
+        self.runtime = runtime
+        self.pipeline = runtime.pipeline
+        history = runtime.history
+        history.on_learn = self._learn
+        history.on_done = self._async_on_history_done
+        history.on_progress = self.async_update_listeners
 
     @callback
     def async_start(self, history_days: float, statistics_days: float) -> None:
-        """Subscribe to the thermostats; learn from history what was never learned.
+        """Subscribe to the watched entities; learn from history what never learned.
 
         That is new zones, and thermostats added to a zone since its history was
         learned (for those alone). The subscription and the seam are made in the same
         step, so every state change is learned exactly once: from history before the
         seam, live from it on.
         """
-        pending = unlearned_zones(self.home.zones, self.history)
-        if pending and self.learning:
-            self.async_learn_from_history(
-                pending, history_days, statistics_days
-            ).add_done_callback(_log_failure)
-        self.config_entry.async_on_unload(
-            async_track_state_change_event(
-                self.hass, list(self.thermostats), self._async_on_thermostat_change
+        runtime = self.runtime
+        pending = unlearned_zones(runtime.home.zones, runtime.history.standing)
+        if pending and runtime.learning:
+            runtime.history.async_start(
+                pending, history_days, statistics_days, relearn=False
+            ).add_done_callback(log_failure)
+        entry = self.config_entry
+        watched = self.pipeline.watches()
+        entry.async_on_unload(
+            async_track_state_change_event(self.hass, watched, self._async_on_change)
+        )
+        entry.async_on_unload(
+            async_track_entity_registry_updated_event(
+                self.hass, watched, self._async_on_registry_update
             )
         )
         self._async_take_current_states()
         # Entries are not unloaded at shutdown: stop reading before the recorder stops.
-        self.config_entry.async_on_unload(
+        entry.async_on_unload(
             self.hass.bus.async_listen_once(
                 EVENT_HOMEASSISTANT_STOP, self._async_on_stop
             )
@@ -147,206 +95,151 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
 
     @callback
     def _async_take_current_states(self) -> None:
-        """Bring restored learners up to the thermostats' states now.
+        """Bring restored channels up to the entities' states now.
 
-        A thermostat that exists already sends no event; what it did while Cadence was
+        An entity that exists already sends no event; what it did while Cadence was
         not watching (a reload, a restart) was not seen being chosen, so it is taken
         in as found: held or paused, never taught.
         """
-        if not self.learning:
+        if not self.runtime.learning:
             return
         now = dt_util.utcnow()
-        for entity_id, feed in self.thermostats.items():
-            if entity_id in self._buffers:
+        history = self.runtime.history
+        for entity_id in self.pipeline.watches():
+            if history.holds(entity_id):
                 continue  # learning from history ends at this moment; live follows
-            x = self.home.conditions(self.home.zone_of(entity_id), now)
-            if (state := self.hass.states.get(entity_id)) is None:
-                for learner in feed.learners.values():
-                    learner.pause(x)
-            else:
-                feed.update(x, _reading(state), None, Source.UNKNOWN, self.home.unit)
+            state = self.hass.states.get(entity_id)
+            self.pipeline.on_state(
+                entity_id,
+                now,
+                _reading(state),
+                None,
+                Source.UNKNOWN,
+                self.hass.states.get,
+            )
 
     async def _async_on_stop(self, event: Event) -> None:
         """Cancel learning from history when Home Assistant stops."""
-        await self.async_stop_learning_from_history()
-
-    @property
-    def learning_from_history(self) -> bool:
-        """Return whether a run of learning from history is under way."""
-        return self._history_task is not None and not self._history_task.done()
-
-    @callback
-    def async_learn_from_history(
-        self, zones: Sequence[Zone], days: float, statistics_days: float
-    ) -> asyncio.Task[HistorySummary]:
-        """Start learning the zones from the last days of history, up to now.
-
-        Live changes of their thermostats are held back from now until the run ends,
-        then applied: history covers everything before this moment, live the rest.
-        """
-        if self.learning_from_history:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="already_learning"
-            )
-        plan = HistoryPlan.ending(zones, dt_util.utcnow(), days, statistics_days)
-        for zone in zones:
-            for entity_id in zone.climate:
-                self._buffers.setdefault(entity_id, [])
-            self.history[zone.subentry_id].learning = True
-            self.history[zone.subentry_id].progress = 0
-        self._history_task = self.config_entry.async_create_background_task(
-            self.hass, self._async_learn_from_history(plan), "cadence_learn_history"
-        )
-        self.async_update_listeners()
-        return self._history_task
-
-    async def _async_learn_from_history(self, plan: HistoryPlan) -> HistorySummary:
-        """Learn into fresh feeds and swap them in whole: never half a run."""
-        thermostats = [e for zone in plan.zones for e in zone.climate]
-        fresh = {
-            entity_id: ThermostatFeed.new(self.thermostats[entity_id].learners)
-            for entity_id in thermostats
-        }
-
-        @callback
-        def progress(percent: int) -> None:
-            for zone in plan.zones:
-                self.history[zone.subentry_id].progress = percent
-            self.async_update_listeners()
-
-        run = HistoryRun(
-            self.hass,
-            self.home,
-            plan,
-            fresh,
-            on_progress=progress,
-            statistics_consumer=self.statistics_consumer,
-        )
-        try:
-            summary = await run.async_run()
-        except BaseException:
-            # Cancelled (unload, shutdown) or failed: keep what was learned before.
-            self._end_learning(plan, thermostats, None)
-            raise
-        self.thermostats.update(fresh)
-        self._end_learning(plan, thermostats, summary)
-        return summary
-
-    def _end_learning(
-        self, plan: HistoryPlan, thermostats: list[str], summary: HistorySummary | None
-    ) -> None:
-        """Apply the held-back live changes and record how the run ended."""
-        for entity_id in thermostats:
-            for when, change in self._buffers.pop(entity_id, []):
-                # A change from before the seam is in the history just learned.
-                if summary is None or when >= plan.end:
-                    self._learn(entity_id, change)
-        for zone in plan.zones:
-            history = self.history[zone.subentry_id]
-            history.learning = False
-            if summary is not None:
-                history.thermostats |= set(zone.climate)
-                history.until = plan.end
-                history.progress = 100
-                history.last = summary.as_dict()
-        self.store.async_delay_save(self.as_dict)
-        self._async_push(self._snapshot(dt_util.utcnow(), self.thermostats))
-
-    async def async_stop_learning_from_history(self) -> None:
-        """Cancel a run under way and wait until it has put everything back."""
-        if (task := self._history_task) is not None and not task.done():
-            task.cancel()
-            await asyncio.wait([task])
+        await self.runtime.history.async_stop()
 
     @callback
     def async_check_entities(self, hass: HomeAssistant | None = None) -> None:
         """Raise a repair issue for each configured thermostat that does not exist."""
-        for entity_id in self.thermostats:
-            async_update_missing_entity_issue(
-                self.hass,
-                entity_id,
-                self.home.zone_of(entity_id).name,
-                missing=self.hass.states.get(entity_id) is None,
-            )
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the learned state, JSON-safe, for the Store."""
-        return {
-            "thermostats": {
-                entity_id: feed.to_dict()
-                for entity_id, feed in self.thermostats.items()
-            },
-            "history": {
-                zone_id: item.as_dict() for zone_id, item in self.history.items()
-            },
-        }
+        for zone in self.runtime.home.zones:
+            for entity_id in zone.climate:
+                async_update_missing_entity_issue(
+                    self.hass,
+                    entity_id,
+                    zone.name,
+                    missing=self.hass.states.get(entity_id) is None,
+                )
 
     async def _async_update_data(self) -> CadenceData:
-        """Credit setpoints held since the last tick and refresh every prediction."""
+        """Tick every channel (credit held setpoints, sample habits); refresh all."""
         now = dt_util.utcnow()
-        if self.learning:
-            learned = False
-            for entity_id, feed in self.thermostats.items():
-                if entity_id in self._buffers:
-                    continue  # its history is being learned; its live time comes after
-                learned |= feed.hold(
-                    self.home.conditions(self.home.zone_of(entity_id), now)
-                )
+        runtime = self.runtime
+        if runtime.learning:
+            history = runtime.history
+            learned = self.pipeline.on_tick(
+                now,
+                self.hass.states.get,
+                skip=lambda channel: any(map(history.holds, channel.watches())),
+            )
             if learned:
-                self.store.async_delay_save(self.as_dict)
-        return self._snapshot(now, self.thermostats)
-
-    def _snapshot(
-        self, now: datetime, entity_ids: Iterable[str], base: CadenceData | None = None
-    ) -> CadenceData:
-        """Return the statuses of the given thermostats, on top of base."""
-        data = dict(base or {})
-        for entity_id in entity_ids:
-            x = self.home.conditions(self.home.zone_of(entity_id), now)
-            reason = _unavailable_reason(self.hass.states.get(entity_id))
-            for target, learner in self.thermostats[entity_id].learners.items():
-                model = learner.model
-                prediction = model.predict(x)
-                data[(entity_id, target)] = SetpointStatus(
-                    prediction=prediction,
-                    next_change=model.next_change(x) if prediction else None,
-                    samples=model.samples,
-                    mean_abs_error_c=model.mean_abs_error_c,
-                    unavailable_reason=reason
-                    or (None if prediction else "nothing learned yet"),
-                )
-        return data
+                runtime.store.async_delay_save(runtime.as_dict)
+        return self.pipeline.status(now, self.hass.states.get)
 
     @callback
-    def _async_on_thermostat_change(self, event: Event[EventStateChangedData]) -> None:
-        """Learn from one state change of a thermostat; microseconds of work."""
+    def _async_on_change(self, event: Event[EventStateChangedData]) -> None:
+        """Learn from one state change of a watched entity; microseconds of work."""
         entity_id = event.data["entity_id"]
         new = event.data["new_state"]
         old = event.data["old_state"]
-        if new is None or old is None:
+        runtime = self.runtime
+        if (new is None or old is None) and (
+            zone := runtime.home.zone_of_thermostat(entity_id)
+        ):
             async_update_missing_entity_issue(
-                self.hass,
-                entity_id,
-                self.home.zone_of(entity_id).name,
-                missing=new is None,
+                self.hass, entity_id, zone.name, missing=new is None
             )
-        if self.learning:
-            source = (
-                Source.UNKNOWN
-                if new is None
-                else source_of(new.context, self.home.own_contexts)
-            )
-            change = (
-                self.home.conditions(self.home.zone_of(entity_id), event.time_fired),
-                _reading(new),
-                _reading(old),
-                source,
-            )
-            if (buffer := self._buffers.get(entity_id)) is not None:
-                buffer.append((event.time_fired, change))
-            else:
-                self._learn(entity_id, change)
-        self._async_push(self._snapshot(event.time_fired, (entity_id,), self.data))
+        if not runtime.learning:
+            # Nothing is learned; the entities still show whether their source is there.
+            self.async_update_listeners()
+            return
+        change = HeldChange(
+            entity_id,
+            event.time_fired,
+            _reading(new),
+            _reading(old),
+            Source.UNKNOWN
+            if new is None
+            else source_of(new.context, runtime.home.own_contexts),
+            self.hass.states.get,
+        )
+        if runtime.history.holds(entity_id):
+            # Applied when the run ends: keep the states its conditions read now.
+            runtime.history.hold(_frozen(change, self._inputs(entity_id)))
+            self.async_update_listeners()
+            return
+        channels = self._learn(change)
+        self._async_push(
+            self.pipeline.status(event.time_fired, change.lookup, channels)
+        )
+
+    def _inputs(self, entity_id: str) -> Iterable[str]:
+        """Return the entities whose states the conditions of an entity's zone read."""
+        zone = self.pipeline.zone_of(entity_id)
+        inputs = self.pipeline.home.inputs()
+        return inputs if zone is None else (*inputs, *zone.motion)
+
+    def _learn(self, change: HeldChange) -> list[Channel]:
+        """Feed one live change to the pipeline; return the channels it reached."""
+        runtime = self.runtime
+        outcomes = self.pipeline.on_state(
+            change.entity_id,
+            change.when,
+            change.new,
+            change.old,
+            change.source,
+            change.lookup,
+        )
+        learned = False
+        for channel, outcome in outcomes:
+            learned |= outcome.learned
+            if outcome.skipped:
+                counts = runtime.rejections.setdefault(channel.key, Counter())
+                counts.update(outcome.skipped)
+        if learned:
+            runtime.store.async_delay_save(runtime.as_dict)
+        return [channel for channel, _ in outcomes]
+
+    @callback
+    def _async_on_history_done(self) -> None:
+        """Save and show everything once a run of learning from history ended."""
+        self.runtime.store.async_delay_save(self.runtime.as_dict)
+        self._async_push(self.pipeline.status(dt_util.utcnow(), self.hass.states.get))
+
+    @callback
+    def _async_on_registry_update(
+        self, event: Event[er.EventEntityRegistryUpdatedData]
+    ) -> None:
+        """Keep what a renamed entity learned: the zone then reloads with the new id."""
+        data = event.data
+        if data["action"] != "update" or "old_entity_id" not in data:
+            return
+        old, new = data["old_entity_id"], data["entity_id"]
+        self.runtime.renames[old] = new
+        entry = self.config_entry
+        for subentry in entry.subentries.values():
+            changed = {
+                key: [new if e == old else e for e in value]
+                for key, value in subentry.data.items()
+                if isinstance(value, list) and old in value
+            }
+            if changed:
+                self.hass.config_entries.async_update_subentry(
+                    entry, subentry, data={**subentry.data, **changed}
+                )
 
     @callback
     def _async_push(self, data: CadenceData) -> None:
@@ -355,20 +248,12 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         async_set_updated_data would restart the tick's timer, and a thermostat that
         reports its room temperature every few minutes would then starve it.
         """
-        self.data = data
+        self.data = {**(self.data or {}), **data}
         self.async_update_listeners()
 
-    def _learn(self, entity_id: str, change: LiveChange) -> None:
-        """Feed one live change to a thermostat's feed."""
-        result = self.thermostats[entity_id].update(*change, self.home.unit)
-        for reason in result.skipped:
-            self.rejections.setdefault(entity_id, Counter())[reason] += 1
-        if result.learned:
-            self.store.async_delay_save(self.as_dict)
-
-    def status(self, entity_id: str, target: str) -> SetpointStatus | None:
-        """Return the current status of one learned setpoint."""
-        return (self.data or {}).get((entity_id, target))
+    def status(self, kind: str, key: str) -> Mapping[str, Any]:
+        """Return what one channel shows now (empty before the first refresh)."""
+        return (self.data or {}).get((kind, key), {})
 
 
 def _reading(state: State | None) -> Reading | None:
@@ -376,24 +261,14 @@ def _reading(state: State | None) -> Reading | None:
     return None if state is None else Reading(state.state, state.attributes)
 
 
-def _unavailable_reason(state: State | None) -> str | None:
-    """Say why predictions for a thermostat are not shown, None when they are."""
-    if state is None:
-        return "the thermostat does not exist"
-    if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-        return f"the thermostat is {state.state}"
-    return None
-
-
-def _saved_thermostats(stored: dict[str, Any] | None) -> dict[str, Any]:
-    """Return the stored feeds by thermostat, checking the layout."""
-    saved = (stored or {}).get("thermostats", {})
-    if not isinstance(saved, dict):
-        raise UnreadableStoreError("thermostats: not an object")
-    return saved
-
-
-def _log_failure(task: asyncio.Task[HistorySummary]) -> None:
-    """Log a failed run started in the background (its caller awaits nothing)."""
-    if not task.cancelled() and (err := task.exception()) is not None:
-        LOGGER.error("Learning from history failed: %r", err, exc_info=err)
+def _frozen(change: HeldChange, entity_ids: Iterable[str]) -> HeldChange:
+    """Return a held change whose lookup keeps the given states as they are now."""
+    states: dict[str, StateView | None] = {e: change.lookup(e) for e in entity_ids}
+    return HeldChange(
+        change.entity_id,
+        change.when,
+        change.new,
+        change.old,
+        change.source,
+        states.get,
+    )

@@ -10,6 +10,8 @@ from homeassistant.core import HomeAssistant
 
 from . import CadenceConfigEntry
 from .const import CONF_AREA
+from .engine import ThermostatChannel, Zone
+from .runtime import CadenceRuntime
 
 TO_REDACT = {CONF_AREA, "title", "name"}
 
@@ -18,41 +20,49 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: CadenceConfigEntry
 ) -> dict[str, Any]:
     """Return options, zones and per-thermostat model statistics."""
-    coordinator = entry.runtime_data
+    runtime = entry.runtime_data
     thermostats: dict[str, Any] = {}
-    for entity_id, feed in coordinator.thermostats.items():
-        thermostats[entity_id] = {
-            "skipped": dict(coordinator.rejections.get(entity_id, {})),
-            "setpoints": {
-                target: {
-                    "samples": learner.model.samples,
-                    "mean_abs_error_c": learner.model.mean_abs_error_c,
-                    "state_bytes": len(json.dumps(learner.to_dict())),
-                    "confidence": (
-                        status.prediction.confidence
-                        if (status := coordinator.status(entity_id, target))
-                        and status.prediction
-                        else None
-                    ),
-                }
-                for target, learner in feed.learners.items()
-            },
-        }
+    for zone in runtime.home.zones:
+        for entity_id in zone.climate:
+            if (feed := runtime.thermostat(entity_id)) is None:
+                continue
+            thermostats[entity_id] = _thermostat(runtime, feed)
     return {
         "options": dict(entry.options),
-        "learning": coordinator.learning,
+        "learning": runtime.learning,
         "zones": [
             async_redact_data(
                 {"name": zone.name, CONF_AREA: zone.area_id, **_entities(zone)},
                 TO_REDACT,
             )
-            for zone in coordinator.home.zones
+            for zone in runtime.home.zones
         ],
         "thermostats": thermostats,
     }
 
 
-def _entities(zone: Any) -> dict[str, list[str]]:
+def _thermostat(runtime: CadenceRuntime, feed: ThermostatChannel) -> dict[str, Any]:
+    """Return what a thermostat's setpoints learned and skipped."""
+    coordinator = runtime.coordinator
+    statuses = coordinator.status(feed.kind, feed.key) if coordinator else {}
+    setpoints = {}
+    for target, learner in feed.learners.items():
+        status = statuses.get(target)
+        setpoints[target] = {
+            "samples": learner.model.samples,
+            "mean_abs_error_c": learner.model.mean_abs_error_c,
+            "state_bytes": len(json.dumps(learner.to_dict())),
+            "confidence": status.prediction.confidence
+            if status is not None and status.prediction
+            else None,
+        }
+    return {
+        "skipped": dict(runtime.rejections.get(feed.key, {})),
+        "setpoints": setpoints,
+    }
+
+
+def _entities(zone: Zone) -> dict[str, list[str]]:
     """Return the entities of a zone by kind."""
     return {
         "climate": list(zone.climate),

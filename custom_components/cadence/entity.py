@@ -25,7 +25,7 @@ class CadenceEntity(CoordinatorEntity[CadenceCoordinator]):
             else None
         )
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, zone.subentry_id)},
+            identifiers={(DOMAIN, zone.zone_id)},
             name=zone.name,
             manufacturer="Cadence",
             model="Learned zone",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Container, Mapping
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_AREA,
@@ -22,10 +19,9 @@ from .const import (
     CONF_WORKDAY_ENTITY,
     SUBENTRY_ZONE,
 )
-from .engine import Conditions, Source, from_celsius, to_celsius
-from .engine.inputs import StateLookup, StateView, conditions_from, planning_conditions
+from .engine import HomeLayout, Source, StateView, Zone, from_celsius, to_celsius
 
-__all__ = ["StateLookup", "StateView", "Zone", "source_of"]
+__all__ = ["Home", "StateView", "Zone", "source_of", "zone_from_subentry"]
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -33,31 +29,18 @@ if TYPE_CHECKING:
     from . import CadenceConfigEntry
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Zone:
-    """One area of the home and the entities Cadence learns from in it."""
-
-    subentry_id: str
-    name: str
-    area_id: str | None
-    climate: tuple[str, ...]
-    lights: tuple[str, ...]
-    motion: tuple[str, ...]
-    power: tuple[str, ...]
-
-    @classmethod
-    def from_subentry(cls, subentry: ConfigSubentry) -> Zone:
-        """Read a zone from its config subentry."""
-        data = subentry.data
-        return cls(
-            subentry_id=subentry.subentry_id,
-            name=subentry.title,
-            area_id=data.get(CONF_AREA),
-            climate=tuple(data.get(CONF_CLIMATE, ())),
-            lights=tuple(data.get(CONF_LIGHTS, ())),
-            motion=tuple(data.get(CONF_MOTION, ())),
-            power=tuple(data.get(CONF_POWER, ())),
-        )
+def zone_from_subentry(subentry: ConfigSubentry) -> Zone:
+    """Read a zone from its config subentry."""
+    data = subentry.data
+    return Zone(
+        zone_id=subentry.subentry_id,
+        name=subentry.title,
+        area_id=data.get(CONF_AREA),
+        climate=tuple(data.get(CONF_CLIMATE, ())),
+        lights=tuple(data.get(CONF_LIGHTS, ())),
+        motion=tuple(data.get(CONF_MOTION, ())),
+        power=tuple(data.get(CONF_POWER, ())),
+    )
 
 
 def source_of(context: Context, own_contexts: Container[str]) -> Source:
@@ -85,13 +68,10 @@ class Home:
         """Read the zones and options of the entry."""
         self._hass = hass
         self.zones = [
-            Zone.from_subentry(subentry)
+            zone_from_subentry(subentry)
             for subentry in entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_ZONE
         ]
-        self._zone_of = {
-            entity_id: zone for zone in self.zones for entity_id in zone.climate
-        }
         self.outdoor_entity: str | None = entry.options.get(CONF_OUTDOOR_ENTITY)
         self.workday_entity: str | None = entry.options.get(CONF_WORKDAY_ENTITY)
         # Ids of contexts Cadence itself created, so that its own changes never teach.
@@ -102,9 +82,30 @@ class Home:
         """Return the unit thermostats report in (the home's unit system)."""
         return self._hass.config.units.temperature_unit
 
-    def zone_of(self, entity_id: str) -> Zone:
-        """Return the zone a thermostat belongs to."""
-        return self._zone_of[entity_id]
+    def layout(self) -> HomeLayout:
+        """Return the home as the engine sees it."""
+        return HomeLayout(
+            zones=tuple(self.zones),
+            outdoor_entity=self.outdoor_entity,
+            workday_entity=self.workday_entity,
+            unit=self.unit,
+        )
+
+    def zone(self, zone_id: str) -> Zone:
+        """Return a zone by its id (its subentry id)."""
+        return next(zone for zone in self.zones if zone.zone_id == zone_id)
+
+    def zone_of_thermostat(self, entity_id: str) -> Zone | None:
+        """Return the zone a thermostat belongs to, None when none has it."""
+        return next((z for z in self.zones if entity_id in z.climate), None)
+
+    def facts(self, entity_id: str) -> Mapping[str, Any] | None:
+        """Return what is known of an entity without waiting for a state change."""
+        if (state := self._hass.states.get(entity_id)) is not None:
+            return state.attributes
+        if (entry := er.async_get(self._hass).async_get(entity_id)) is not None:
+            return {"supported_features": entry.supported_features}
+        return None
 
     def friendly_name(self, entity_id: str) -> str:
         """Return the name a person knows an entity by."""
@@ -121,30 +122,3 @@ class Home:
     def from_celsius(self, value_c: float) -> float:
         """Convert an engine temperature to the home's unit."""
         return from_celsius(value_c, self.unit)
-
-    def conditions(
-        self, zone: Zone, when: datetime, states: StateLookup | None = None
-    ) -> Conditions:
-        """Return what is known about the home at a moment, for the engine.
-
-        `states` gives the entities' states at that moment: Home Assistant's current
-        ones by default, the recorded ones when learning from history.
-        """
-        return conditions_from(
-            states or self._hass.states.get,
-            dt_util.as_local(when),
-            motion=zone.motion,
-            outdoor_entity=self.outdoor_entity,
-            workday_entity=self.workday_entity,
-        )
-
-    def conditions_at(self, zone: Zone, when: datetime) -> Conditions:
-        """Return what can be assumed now about another moment, for planning."""
-        local = dt_util.as_local(when)
-        return planning_conditions(
-            self._hass.states.get,
-            local,
-            today=dt_util.now().date() == local.date(),
-            outdoor_entity=self.outdoor_entity,
-            workday_entity=self.workday_entity,
-        )

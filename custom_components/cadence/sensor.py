@@ -1,9 +1,10 @@
-"""Sensors: what Cadence predicts for each thermostat, and how its learning stands."""
+"""Sensors: what Cadence predicts for each thermostat, zone and light."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.climate.const import (
@@ -17,14 +18,29 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import ATTR_TEMPERATURE, EntityCategory, UnitOfTemperature
+from homeassistant.const import (
+    ATTR_TEMPERATURE,
+    PERCENTAGE,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import CadenceConfigEntry
 from .const import LOGGER
-from .coordinator import CadenceCoordinator, SetpointStatus
+from .coordinator import CadenceCoordinator
+from .engine import (
+    Forecast,
+    LightChannel,
+    OccupancyChannel,
+    OccupancyStatus,
+    SetpointStatus,
+    ThermostatChannel,
+)
 from .entity import CadenceEntity
 from .home import Zone
 
@@ -33,35 +49,100 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class CadenceSetpointSensorEntityDescription(SensorEntityDescription):
-    """Describes a sensor for one learned setpoint of a thermostat."""
+class CadenceSensorEntityDescription[T](SensorEntityDescription):
+    """Describes a sensor of one channel: which status it reads and how."""
 
-    target: str
-    value_fn: Callable[[SetpointStatus], float | None] = lambda status: (
-        status.prediction.value_c if status.prediction else None
-    )
+    # The channel status's name this sensor shows (a setpoint attribute, a quantity).
+    status_name: str
+    value_fn: Callable[[T], float | datetime | None]
+    attributes_fn: Callable[[T], dict[str, Any]] = lambda status: {}
+
+
+def _setpoint_value(status: SetpointStatus) -> float | None:
+    """Return the predicted setpoint in °C."""
+    return status.prediction.value_c if status.prediction else None
 
 
 SETPOINT_SENSORS = {
-    description.target: description
+    description.status_name: description
     for description in (
-        CadenceSetpointSensorEntityDescription(
+        CadenceSensorEntityDescription[SetpointStatus](
             key="predicted_setpoint",
             translation_key="predicted_setpoint",
-            target=ATTR_TEMPERATURE,
+            status_name=ATTR_TEMPERATURE,
+            value_fn=_setpoint_value,
         ),
-        CadenceSetpointSensorEntityDescription(
+        CadenceSensorEntityDescription[SetpointStatus](
             key="predicted_setpoint_low",
             translation_key="predicted_setpoint_low",
-            target=ATTR_TARGET_TEMP_LOW,
+            status_name=ATTR_TARGET_TEMP_LOW,
+            value_fn=_setpoint_value,
         ),
-        CadenceSetpointSensorEntityDescription(
+        CadenceSensorEntityDescription[SetpointStatus](
             key="predicted_setpoint_high",
             translation_key="predicted_setpoint_high",
-            target=ATTR_TARGET_TEMP_HIGH,
+            status_name=ATTR_TARGET_TEMP_HIGH,
+            value_fn=_setpoint_value,
         ),
     )
 }
+
+
+def _percent(forecast: Forecast) -> float:
+    """Return a probability as a percentage."""
+    return round(100.0 * forecast.value, 1)
+
+
+def _occupancy_attributes(status: OccupancyStatus) -> dict[str, Any]:
+    """Return the confidence and the next 24 hours of the occupancy forecast."""
+    return {
+        "confidence": round(status.occupancy.confidence, 3),
+        "forecast": [
+            {"time": when.isoformat(), "occupancy": round(100.0 * p, 1)}
+            for when, p in status.forecast
+        ],
+    }
+
+
+OCCUPANCY_SENSORS = (
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="occupancy",
+        translation_key="occupancy",
+        status_name="occupancy",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda status: _percent(status.occupancy),
+        attributes_fn=_occupancy_attributes,
+    ),
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="next_arrival",
+        translation_key="next_arrival",
+        status_name="occupancy",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda status: status.next_arrival,
+    ),
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="next_vacancy",
+        translation_key="next_vacancy",
+        status_name="occupancy",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda status: status.next_vacancy,
+    ),
+)
+
+LIGHT_SENSORS = (
+    CadenceSensorEntityDescription[Forecast](
+        key="light_on_probability",
+        translation_key="light_on_probability",
+        status_name="light_on",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=_percent,
+        attributes_fn=lambda status: {"confidence": round(status.confidence, 3)},
+    ),
+)
 
 
 async def async_setup_entry(
@@ -69,33 +150,104 @@ async def async_setup_entry(
     entry: CadenceConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a predicted-setpoint sensor for each learned setpoint of each thermostat."""
-    coordinator = entry.runtime_data
+    """Add the sensors of every channel of every zone."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    assert coordinator is not None  # noqa: S101  # made before the platforms
+    pipeline = runtime.pipeline
     expected: set[str] = set()
-    for zone in coordinator.home.zones:
-        sensors = [
-            CadenceSetpointSensor(
-                coordinator, zone, entity_id, SETPOINT_SENSORS[target]
-            )
-            for entity_id in zone.climate
-            for target in coordinator.thermostats[entity_id].learners
-        ]
-        status = CadenceLearningStatusSensor(coordinator, zone)
-        expected.update(
-            sensor.unique_id for sensor in (*sensors, status) if sensor.unique_id
-        )
-        async_add_entities([*sensors, status], config_subentry_id=zone.subentry_id)
-    # Sensors of thermostats taken out of a zone would otherwise stay behind.
+    for zone in runtime.home.zones:
+        sensors: list[SensorEntity] = []
+        for channel in pipeline.channels[zone.zone_id]:
+            if isinstance(channel, ThermostatChannel):
+                sensors += [
+                    CadenceSetpointSensor(
+                        coordinator, zone, channel, SETPOINT_SENSORS[target]
+                    )
+                    for target in channel.learners
+                ]
+            elif isinstance(channel, OccupancyChannel):
+                sensors += [
+                    CadenceChannelSensor(coordinator, zone, channel, description)
+                    for description in OCCUPANCY_SENSORS
+                ]
+            elif isinstance(channel, LightChannel):
+                sensors += [
+                    CadenceChannelSensor(coordinator, zone, channel, description)
+                    for description in LIGHT_SENSORS
+                ]
+        sensors.append(CadenceLearningStatusSensor(coordinator, zone))
+        expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
+        async_add_entities(sensors, config_subentry_id=zone.zone_id)
+    # Sensors of entities taken out of a zone would otherwise stay behind.
     registry = er.async_get(hass)
     for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
         if registered.domain == SENSOR_DOMAIN and registered.unique_id not in expected:
             registry.async_remove(registered.entity_id)
 
 
-class CadenceSetpointSensor(CadenceEntity, SensorEntity):
+class CadenceChannelSensor(CadenceEntity, SensorEntity):
+    """A sensor showing one part of what a channel predicts."""
+
+    entity_description: CadenceSensorEntityDescription[Any]
+    _unrecorded_attributes = frozenset({"forecast"})
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: ThermostatChannel | OccupancyChannel | LightChannel,
+        description: CadenceSensorEntityDescription[Any],
+    ) -> None:
+        """Describe the sensor of one channel."""
+        super().__init__(coordinator, zone)
+        self.entity_description = description
+        self._channel_id = (channel.kind, channel.key)
+        # The entity the channel learns from (a light), or the zone.
+        self.source = channel.key
+        if channel.key == zone.zone_id:
+            self._attr_unique_id = f"{zone.zone_id}_{description.key}"
+        else:
+            self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
+            self._attr_translation_placeholders = {
+                "entity": _short_name(
+                    coordinator.runtime.home.friendly_name(channel.key), zone
+                )
+            }
+        self._status: Any = self._read_status()
+
+    def _read_status(self) -> Any:
+        """Return the channel's status for this sensor, None when there is none."""
+        return self.coordinator.status(*self._channel_id).get(
+            self.entity_description.status_name
+        )
+
+    @property
+    def native_value(self) -> float | datetime | None:
+        """Return what the channel predicts."""
+        status = self._status
+        return None if status is None else self.entity_description.value_fn(status)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return what the description adds about the prediction."""
+        status = self._status
+        return {} if status is None else self.entity_description.attributes_fn(status)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Read the channel's status once per update, then write the state."""
+        self._status = self._read_status()
+        self._on_status()
+        super()._handle_coordinator_update()
+
+    def _on_status(self) -> None:
+        """React to a new status before the state is written (nothing by default)."""
+
+
+class CadenceSetpointSensor(CadenceChannelSensor):
     """The setpoint the household would choose now, learned from its habits."""
 
-    entity_description: CadenceSetpointSensorEntityDescription
     _attr_device_class = SensorDeviceClass.TEMPERATURE
     _attr_native_unit_of_measurement = UnitOfTemperature.CELSIUS
     _attr_state_class = SensorStateClass.MEASUREMENT
@@ -108,46 +260,42 @@ class CadenceSetpointSensor(CadenceEntity, SensorEntity):
         self,
         coordinator: CadenceCoordinator,
         zone: Zone,
-        thermostat: str,
-        description: CadenceSetpointSensorEntityDescription,
+        channel: ThermostatChannel,
+        description: CadenceSensorEntityDescription[Any],
     ) -> None:
         """Describe the sensor of one thermostat setpoint."""
-        super().__init__(coordinator, zone)
-        self.entity_description = description
-        self.thermostat = thermostat
-        self._attr_unique_id = f"{zone.subentry_id}_{thermostat}_{description.target}"
+        super().__init__(coordinator, zone, channel, description)
+        self.thermostat = channel.key
+        self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.status_name}"
         self._attr_translation_placeholders = {
-            "thermostat": _short_name(coordinator.home.friendly_name(thermostat), zone)
+            "thermostat": _short_name(
+                coordinator.runtime.home.friendly_name(channel.key), zone
+            )
         }
         self._logged_reason: str | None = None
 
-    @property
-    def _status(self) -> SetpointStatus | None:
-        return self.coordinator.status(self.thermostat, self.entity_description.target)
+    def _reason(self) -> str | None:
+        """Say why the prediction is not shown, None when it is."""
+        state = self.hass.states.get(self.thermostat) if self.hass else None
+        if state is None:
+            return "the thermostat does not exist"
+        if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return f"the thermostat is {state.state}"
+        status: SetpointStatus | None = self._status
+        return "no data" if status is None else status.unavailable_reason
 
     @property
     def available(self) -> bool:
         """Return whether a prediction exists and the thermostat is there."""
-        status = self._status
-        return (
-            super().available
-            and status is not None
-            and status.unavailable_reason is None
-        )
-
-    @property
-    def native_value(self) -> float | None:
-        """Return the predicted setpoint in °C (Home Assistant shows the home's unit)."""
-        status = self._status
-        return None if status is None else self.entity_description.value_fn(status)
+        return self.coordinator.last_update_success and self._reason() is None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return confidence, the next predicted change and learning statistics."""
-        status = self._status
+        status: SetpointStatus | None = self._status
         if status is None or status.prediction is None:
             return {}
-        home = self.coordinator.home
+        home = self.coordinator.runtime.home
         change = status.next_change
         return {
             "confidence": round(status.prediction.confidence, 3),
@@ -163,18 +311,15 @@ class CadenceSetpointSensor(CadenceEntity, SensorEntity):
             ),
         }
 
-    @callback
-    def _handle_coordinator_update(self) -> None:
+    def _on_status(self) -> None:
         """Log once when the sensor becomes unavailable and once when it is back."""
-        status = self._status
-        reason = "no data" if status is None else status.unavailable_reason
+        reason = self._reason()
         if reason != self._logged_reason:
             if reason is None:
                 LOGGER.info("%s is available again", self.entity_id)
             else:
                 LOGGER.info("%s is unavailable: %s", self.entity_id, reason)
             self._logged_reason = reason
-        super()._handle_coordinator_update()
 
 
 class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
@@ -198,9 +343,9 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
     def __init__(self, coordinator: CadenceCoordinator, zone: Zone) -> None:
         """Describe the learning status of one zone."""
         super().__init__(coordinator, zone)
-        self._zone_id = zone.subentry_id
+        self._zone_id = zone.zone_id
         self._attr_options = ["pending", "learning", "done"]
-        self._attr_unique_id = f"{zone.subentry_id}_learning_status"
+        self._attr_unique_id = f"{zone.zone_id}_learning_status"
 
     @property
     def available(self) -> bool:
@@ -210,12 +355,12 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
     @property
     def native_value(self) -> str:
         """Return pending, learning or done."""
-        return self.coordinator.history[self._zone_id].status
+        return self.coordinator.runtime.history.standing[self._zone_id].status
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return the progress of a run and the summary of the last one."""
-        history = self.coordinator.history[self._zone_id]
+        history = self.coordinator.runtime.history.standing[self._zone_id]
         attributes: dict[str, Any] = {"progress": history.progress}
         if (last := history.last) is not None:
             attributes |= {

@@ -33,8 +33,8 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from .coordinator import CadenceCoordinator
     from .engine import SetpointModel
+    from .runtime import CadenceRuntime
 
 SERVICE_GET_SCHEDULE = "get_schedule"
 SERVICE_PREDICT = "predict"
@@ -93,41 +93,39 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
 
 
-def _coordinator(hass: HomeAssistant) -> CadenceCoordinator:
-    """Return the coordinator of the loaded Cadence entry."""
+def _runtime(hass: HomeAssistant) -> CadenceRuntime:
+    """Return the runtime of the loaded Cadence entry."""
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.state is ConfigEntryState.LOADED:
-            coordinator: CadenceCoordinator = entry.runtime_data
-            return coordinator
+            runtime: CadenceRuntime = entry.runtime_data
+            return runtime
     raise ServiceValidationError(
         translation_domain=DOMAIN, translation_key="not_loaded"
     )
 
 
-def _model(
-    coordinator: CadenceCoordinator, entity_id: str, setpoint: str
-) -> SetpointModel:
+def _model(runtime: CadenceRuntime, entity_id: str, setpoint: str) -> SetpointModel:
     """Return the model of one setpoint of one thermostat, refusing what is unknown."""
     placeholders = {"entity_id": entity_id, "setpoint": setpoint}
-    if entity_id not in coordinator.thermostats:
+    if runtime.thermostat(entity_id) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_learned",
             translation_placeholders=placeholders,
         )
-    if (learner := coordinator.thermostats[entity_id].learners.get(setpoint)) is None:
+    if (model := runtime.setpoint_model(entity_id, setpoint)) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="setpoint_not_learned",
             translation_placeholders=placeholders,
         )
-    if learner.model.samples == 0:
+    if model.samples == 0:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="nothing_learned",
             translation_placeholders=placeholders,
         )
-    return learner.model
+    return model
 
 
 def _round(value: float) -> float:
@@ -137,11 +135,11 @@ def _round(value: float) -> float:
 
 async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
     """Return the learned weekly schedule of a thermostat, in the home's unit."""
-    coordinator = _coordinator(call.hass)
+    runtime = _runtime(call.hass)
     entity_id: str = call.data[ATTR_ENTITY_ID]
     setpoint: str = call.data[ATTR_SETPOINT]
-    model = _model(coordinator, entity_id, setpoint)
-    home = coordinator.home
+    model = _model(runtime, entity_id, setpoint)
+    home = runtime.home
     week = model.schedule(dt_util.now())
     return {
         "entity_id": entity_id,
@@ -157,13 +155,15 @@ async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
 
 async def _async_predict(call: ServiceCall) -> ServiceResponse:
     """Return the predicted setpoint of a thermostat at a time (default now)."""
-    coordinator = _coordinator(call.hass)
+    runtime = _runtime(call.hass)
     entity_id: str = call.data[ATTR_ENTITY_ID]
     setpoint: str = call.data[ATTR_SETPOINT]
-    model = _model(coordinator, entity_id, setpoint)
-    home = coordinator.home
+    model = _model(runtime, entity_id, setpoint)
+    home = runtime.home
     when = _aware(call.data.get(ATTR_TIME))
-    x = home.conditions_at(home.zone_of(entity_id), when)
+    zone = home.zone_of_thermostat(entity_id)
+    assert zone is not None  # noqa: S101  # _model found its channel
+    x = runtime.planning(zone, when)
     prediction = model.predict(x)
     change = model.next_change(x)
     result: dict[str, Any] = {
@@ -184,11 +184,11 @@ async def _async_predict(call: ServiceCall) -> ServiceResponse:
 
 async def _async_learn_from_history(call: ServiceCall) -> ServiceResponse:
     """Relearn a zone (or every zone) from the recorder's history; say what was used."""
-    coordinator = _coordinator(call.hass)
+    runtime = _runtime(call.hass)
     area_id: str | None = call.data.get(ATTR_ZONE)
     zones = [
         zone
-        for zone in coordinator.home.zones
+        for zone in runtime.home.zones
         if area_id is None or zone.area_id == area_id
     ]
     if not zones:
@@ -197,11 +197,11 @@ async def _async_learn_from_history(call: ServiceCall) -> ServiceResponse:
             translation_key="zone_not_found",
             translation_placeholders={CONF_AREA: area_id or "-"},
         )
-    if not coordinator.learning:
+    if not runtime.learning:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="learning_off"
         )
-    task = coordinator.async_learn_from_history(
+    task = runtime.history.async_start(
         zones, call.data[ATTR_DAYS], call.data[ATTR_STATISTICS_DAYS]
     )
     await asyncio.wait([task])

@@ -14,8 +14,18 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 3
+# 1.2 added "history", 1.3 the thermostats its runs covered, 1.4 the channels of
+# lights, occupancy and numeric sensors and the zones' activity. Minor versions only
+# add keys, which readers treat as optional.
+STORAGE_MINOR_VERSION = 4
 SAVE_DELAY = timedelta(minutes=2)
+
+# The layout: each top-level key holds an object keyed by entity id (thermostats:
+# a learner per setpoint attribute; lights and levels: a feed) or by zone id
+# (occupancy and activity_watch: a feed; activity: a tracker; history: its standing).
+ENTITY_KEYS = ("thermostats", "lights", "levels")
+ZONE_KEYS = ("occupancy", "activity_watch", "activity", "history")
+LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS)
 
 
 class UnreadableStoreError(HomeAssistantError):
@@ -68,8 +78,8 @@ class CadenceStore:
             data = await self._store.async_load()
         except (HomeAssistantError, NotImplementedError, KeyError, TypeError) as err:
             raise UnreadableStoreError(repr(err)) from err
-        if data is not None and not isinstance(data, dict):
-            raise UnreadableStoreError(f"expected an object, got {type(data).__name__}")
+        if data is not None:
+            check_layout(data)
         return data
 
     async def async_move_aside(self) -> str | None:
@@ -92,6 +102,49 @@ class CadenceStore:
     async def async_remove(self) -> None:
         """Delete the stored state (the entry was removed)."""
         await self._store.async_remove()
+
+
+def check_layout(data: object) -> None:
+    """Raise UnreadableStoreError unless data has Cadence's layout.
+
+    A file of the right format whose content is not what Cadence writes (another
+    program's, or damaged) must not be silently overwritten: it is set aside.
+    """
+    if not isinstance(data, dict):
+        raise UnreadableStoreError(f"expected an object, got {type(data).__name__}")
+    if data and not any(key in data for key in LAYOUT_KEYS):
+        raise UnreadableStoreError(
+            f"none of the expected keys, found {sorted(map(str, data))[:5]}"
+        )
+    for key in LAYOUT_KEYS:
+        if key in data and not isinstance(data[key], dict):
+            raise UnreadableStoreError(f"{key}: not an object")
+
+
+def renamed(data: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """Return the stored state with an entity's id changed wherever it is a key."""
+    result = dict(data)
+    for key in ENTITY_KEYS:
+        items = data.get(key)
+        if isinstance(items, dict) and old in items:
+            result[key] = {new if k == old else k: v for k, v in items.items()}
+    history = data.get("history")
+    if isinstance(history, dict):
+        result["history"] = {
+            zone_id: _renamed_history(item, old, new)
+            for zone_id, item in history.items()
+        }
+    return result
+
+
+def _renamed_history(item: Any, old: str, new: str) -> Any:
+    """Return a zone's history standing with a thermostat's id changed."""
+    if not isinstance(item, dict) or not isinstance(item.get("thermostats"), list):
+        return item
+    return {
+        **item,
+        "thermostats": [new if e == old else e for e in item["thermostats"]],
+    }
 
 
 def _rename_if_exists(source: str, target: str) -> bool:

@@ -1,30 +1,30 @@
-"""What a replay predicts: one channel per kind of model, fed like the integration.
+"""What a replay predicts: the engine's own pipeline, driven as the integration does.
 
-A channel takes the events of the entities it watches, is ticked every five minutes
-of event time (as the integration's coordinator is), and returns prediction rows.
-New quantities plug in as new channels in `build_channels`.
+The replay hands every event of a watched entity to an `engine.Pipeline` (the same
+channels Home Assistant's coordinator and history bootstrap drive), ticks it every
+five minutes of event time, and turns its forecasts into rows. Observers with the
+same small shape (a benchmark's recorder) can ride along.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+import importlib
 import json
+from types import ModuleType
 from typing import Any, Protocol
 
 from . import load_engine
 from .events import Event
-from .home import HomeConfig, Zone
+from .home import HomeConfig
 from .state import EntityState, HomeState
 
 engine = load_engine()
-
-QUANTITY_OF_TARGET = {
-    "temperature": "setpoint",
-    "target_temp_low": "setpoint_low",
-    "target_temp_high": "setpoint_high",
-}
+channels_module = importlib.import_module("custom_components.cadence.engine.channels")
+ALL_KINDS = channels_module.ALL_KINDS
+THERMOSTATS = channels_module.ThermostatChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Row:
 
 
 class Channel(Protocol):
-    """A kind of model driven by the replay."""
+    """What the replay drives: the engine's pipeline, or an observer beside it."""
 
     def watches(self) -> set[str]:
         """Return the entity ids whose events this channel takes."""
@@ -53,89 +53,104 @@ class Channel(Protocol):
         """Yield what is predicted at `now` for the moment `when` (now <= when)."""
 
 
-class SetpointChannel:
-    """Thermostat setpoints through the engine's ThermostatFeed, as in Home Assistant.
+def engine_module(name: str, *parts: str) -> ModuleType | None:
+    """Return an engine model module when it exists with the given parts, else None."""
+    try:
+        module = importlib.import_module(
+            f"custom_components.cadence.engine.models.{name}"
+        )
+    except ImportError:
+        return None
+    return module if all(hasattr(module, part) for part in parts) else None
+
+
+def layout_of(home: HomeConfig) -> Any:
+    """Return the engine's view of a replayed home."""
+    return engine.HomeLayout(
+        zones=tuple(
+            engine.Zone(
+                zone_id=zone.entity_id,
+                name=zone.name,
+                climate=zone.thermostats,
+                lights=zone.lights,
+                motion=zone.motion,
+                power=zone.power,
+            )
+            for zone in home.zones
+        ),
+        outdoor_entity=home.outdoor_temperature,
+        workday_entity=home.workday,
+        unit=home.unit,
+    )
+
+
+class PipelineChannel:
+    """The engine's pipeline for a replayed home.
 
     A change with user=1 is a person's; anything else is taken as an automation's
     (it does not teach): EVENTS.csv cannot tell a change at the device's own knob
-    from an automation's, and not learning is the safe side.
+    from an automation's, and not learning is the safe side. Thermostats learn the
+    setpoints their first state's supported_features name.
     """
 
-    def __init__(self, home: HomeConfig) -> None:
-        """Watch every thermostat of the home."""
+    def __init__(self, home: HomeConfig, kinds: Iterable[Any] = ALL_KINDS) -> None:
+        """Build the channels of the given kinds (all by default) for every zone."""
         self.unit = home.unit
-        self.zone_of: dict[str, Zone] = {
-            entity_id: zone for zone in home.zones for entity_id in zone.thermostats
-        }
-        self.feeds: dict[str, Any] = {}
+        self.pipeline = engine.Pipeline.build(
+            layout_of(home),
+            tuple(kinds),
+            {},
+            lambda entity_id: None,
+            lambda when: when.astimezone(home.timezone),
+        )
         self.skipped: dict[str, int] = {}
 
     def watches(self) -> set[str]:
-        """Return the thermostats."""
-        return set(self.zone_of)
+        """Return every entity a channel learns from."""
+        return set(self.pipeline.watches())
 
     def on_event(self, event: Event, old: EntityState | None, home: HomeState) -> None:
-        """Feed one thermostat state change, as the coordinator does."""
-        feed = self.feeds.get(event.entity_id)
-        if feed is None:
-            features = engine.finite(event.attributes.get("supported_features"))
-            targets = engine.targets_for(None if features is None else int(features))
-            feed = self.feeds[event.entity_id] = engine.ThermostatFeed.new(targets)
-        result = feed.update(
-            home.conditions(self.zone_of[event.entity_id], event.time),
+        """Feed one state change, as the coordinator does."""
+        outcomes = self.pipeline.on_state(
+            event.entity_id,
+            event.time,
             engine.Reading(event.state, event.attributes),
             None if old is None else engine.Reading(old.state, old.attributes),
             engine.Source.PERSON if event.user else engine.Source.AUTOMATION,
-            self.unit,
+            home.states.get,
         )
-        for reason in result.skipped:
-            self.skipped[reason.value] = self.skipped.get(reason.value, 0) + 1
+        for _, outcome in outcomes:
+            for reason in outcome.skipped:
+                self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def on_tick(self, now: datetime, home: HomeState) -> None:
-        """Credit setpoints held until now."""
-        for entity_id, feed in self.feeds.items():
-            feed.hold(home.conditions(self.zone_of[entity_id], now))
+        """Do the coordinator's five-minute tick."""
+        self.pipeline.on_tick(now, home.states.get)
 
     def predict(self, now: datetime, when: datetime, home: HomeState) -> Iterator[Row]:
-        """Yield each learned setpoint of each thermostat, in its unit."""
-        for entity_id, feed in self.feeds.items():
-            zone = self.zone_of[entity_id]
-            x = (
-                home.conditions(zone, now)
-                if when == now
-                else home.conditions_at(zone, now, when)
-            )
-            for target, learner in feed.learners.items():
-                prediction = learner.model.predict(x)
-                if prediction is not None:
-                    yield Row(
-                        entity_id,
-                        QUANTITY_OF_TARGET[target],
-                        engine.from_celsius(prediction.value_c, self.unit),
-                        prediction.confidence,
-                    )
+        """Yield every channel's forecast; temperatures in the home's unit."""
+        for channel, quantity, forecast in self.pipeline.forecast(
+            now, when, home.states.get
+        ):
+            value = forecast.value
+            if channel.kind == THERMOSTATS.kind:
+                value = engine.from_celsius(value, self.unit)
+            yield Row(channel.key, quantity, value, forecast.confidence)
 
-    def state_bytes(self) -> dict[str, int]:
-        """Return the size of each thermostat's learned state as compact JSON."""
+    def state_bytes(self, kind: str = THERMOSTATS.kind) -> dict[str, int]:
+        """Return the size of each channel's learned state of a kind, compact JSON."""
         return {
-            entity_id: len(json.dumps(feed.to_dict(), separators=(",", ":")))
-            for entity_id, feed in self.feeds.items()
+            channel.key: len(json.dumps(channel.to_dict(), separators=(",", ":")))
+            for channel in self.pipeline.all_channels()
+            if channel.kind == kind
         }
 
 
-def build_channels(home: HomeConfig) -> list[Channel]:
-    """Return a channel for every kind of model the engine has and the home uses."""
-    channels: list[Channel] = []
-    if any(zone.thermostats for zone in home.zones):
-        channels.append(SetpointChannel(home))
-    # The habit and level channels import this module for Row.
-    from .habits import HabitChannel, habit_module  # noqa: PLC0415
-    from .levels import LevelChannel, level_modules  # noqa: PLC0415
+def SetpointChannel(home: HomeConfig) -> PipelineChannel:  # noqa: N802
+    """Return the pipeline of a home's thermostats alone."""
+    return PipelineChannel(home, (THERMOSTATS,))
 
-    uses_habits = any(zone.lights or zone.motion for zone in home.zones)
-    if uses_habits and (habit := habit_module()) is not None:
-        channels.append(HabitChannel(home, habit))
-    uses_levels = any(zone.power or zone.motion for zone in home.zones)
-    if uses_levels and (modules := level_modules()) is not None:
-        channels.append(LevelChannel(home, *modules))
-    return channels
+
+def build_channels(home: HomeConfig) -> list[Channel]:
+    """Return the pipeline of every kind of channel the engine has."""
+    return [PipelineChannel(home)]

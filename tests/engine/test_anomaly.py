@@ -10,8 +10,12 @@ from household import BERLIN
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cadence.engine.anomaly import ActivityWatch, Flatness, Verdict
 from custom_components.cadence.engine.features import Conditions
+from custom_components.cadence.engine.models.anomaly import (
+    ActivityWatch,
+    Flatness,
+    Verdict,
+)
 
 START = datetime(2026, 1, 5, tzinfo=BERLIN)  # a Monday
 STEP = timedelta(minutes=5)

@@ -11,7 +11,7 @@ from household import BERLIN
 import pytest
 
 from custom_components.cadence.engine import Conditions, SetpointModel, encode_context
-from custom_components.cadence.engine.context import ContextCorrection
+from custom_components.cadence.engine.models.context import ContextCorrection
 
 
 def test_an_outdoor_effect_is_learned_and_applied() -> None:

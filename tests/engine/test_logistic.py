@@ -11,7 +11,11 @@ import pytest
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
 from custom_components.cadence.engine import OnlineLogistic
-from custom_components.cadence.engine.logistic import FEATURE_LIMIT, logit, sigmoid
+from custom_components.cadence.engine.models.logistic import (
+    FEATURE_LIMIT,
+    logit,
+    sigmoid,
+)
 
 
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:

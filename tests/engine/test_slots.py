@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from household import BERLIN
 
-from custom_components.cadence.engine.slots import SlotMedians
+from custom_components.cadence.engine.models.slots import SlotMedians
 
 MONDAY = datetime(2026, 1, 5, 8, tzinfo=BERLIN)
 

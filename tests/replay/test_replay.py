@@ -10,9 +10,7 @@ import random
 import subprocess
 
 from cadence_tools.cli import duration, main, run
-from cadence_tools.habits import habit_module
 from cadence_tools.home import parse_home
-from cadence_tools.levels import level_modules
 from cadence_tools.replay import Replay, grid_after
 from handmade import BERLIN, HOME_YAML, row, three_days, write_files
 import pytest
@@ -323,7 +321,6 @@ def test_progress_on_long_inputs(
     assert progress.getvalue().count("replay: ") == 2
 
 
-@pytest.mark.skipif(habit_module() is None, reason="engine/habit.py is not there")
 def test_light_habit_and_occupancy_are_predicted(tmp_path: Path) -> None:
     """A light on every evening is predicted on in the evening, not at night."""
     start = datetime(2026, 3, 2, tzinfo=BERLIN)
@@ -345,7 +342,6 @@ def test_light_habit_and_occupancy_are_predicted(tmp_path: Path) -> None:
     assert soon > rows[at(last, 3), "zone.living", "occupancy"][0]
 
 
-@pytest.mark.skipif(level_modules() is None, reason="engine/level.py is not there")
 def test_power_sensor_expected_and_anomaly(tmp_path: Path) -> None:
     """A power sensor gets expected at every lead, anomaly rows only at lead 0."""
     start = datetime(2026, 3, 2, tzinfo=BERLIN)

@@ -1,48 +1,74 @@
-"""Cadence's learning core: pure numpy, no Home Assistant.
+"""Cadence's learning core: pure numpy and the standard library, no Home Assistant.
 
-The shell feeds it `Conditions` and observed setpoints through `SetpointLearner`, and
-asks `SetpointModel` for predictions, the next change and the weekly schedule.
+Every kind of watched entity is a channel (`channels/`) over the models in
+`models/`; a `Pipeline` drives a home's channels the same way whether the states come
+live, from the recorder's history or from a replayed file.
 """
 
 from __future__ import annotations
 
-from .activity import ActivityTracker
-from .anomaly import ActivityWatch, Verdict
+from .channels import (
+    ALL_KINDS,
+    Channel,
+    ChannelKind,
+    Facts,
+    Forecast,
+    LightChannel,
+    OccupancyChannel,
+    OccupancyStatus,
+    Outcome,
+    SetpointStatus,
+    ThermostatChannel,
+    targets_for,
+)
+from .channels.setpoint_learner import HOLD_WEIGHT_PER_HOUR, SetpointLearner
+from .channels.thermostat import TARGETS
 from .features import Conditions, encode, encode_context, slot_of
-from .feed import (
-    TARGETS,
-    FeedResult,
+from .inputs import StateLookup, StateView
+from .layout import HomeLayout, Zone
+from .models.activity import ActivityTracker
+from .models.anomaly import ActivityWatch, Verdict
+from .models.habit import BinaryFeed, HabitModel
+from .models.level import LevelFeed, LevelModel
+from .models.logistic import OnlineLogistic
+from .models.rls import RecursiveLeastSquares
+from .models.setpoint import Change, Prediction, SetpointModel
+from .pipeline import Pipeline
+from .states import (
     Reading,
-    ThermostatFeed,
+    Source,
     finite,
     from_celsius,
     minutes_since_motion,
     outdoor_c,
-    targets_for,
     to_celsius,
     workday,
 )
-from .habit import BinaryFeed, HabitModel
-from .level import LevelFeed, LevelModel
-from .logistic import OnlineLogistic
-from .rls import RecursiveLeastSquares
-from .setpoint import Change, Prediction, SetpointModel
-from .thermostat import HOLD_WEIGHT_PER_HOUR, SetpointLearner, Source
 from .validation import RejectedValue, Rejection, clean_setpoint
 
 __all__ = [
+    "ALL_KINDS",
     "HOLD_WEIGHT_PER_HOUR",
     "TARGETS",
     "ActivityTracker",
     "ActivityWatch",
     "BinaryFeed",
     "Change",
+    "Channel",
+    "ChannelKind",
     "Conditions",
-    "FeedResult",
+    "Facts",
+    "Forecast",
     "HabitModel",
+    "HomeLayout",
     "LevelFeed",
     "LevelModel",
+    "LightChannel",
+    "OccupancyChannel",
+    "OccupancyStatus",
     "OnlineLogistic",
+    "Outcome",
+    "Pipeline",
     "Prediction",
     "Reading",
     "RecursiveLeastSquares",
@@ -50,9 +76,13 @@ __all__ = [
     "Rejection",
     "SetpointLearner",
     "SetpointModel",
+    "SetpointStatus",
     "Source",
-    "ThermostatFeed",
+    "StateLookup",
+    "StateView",
+    "ThermostatChannel",
     "Verdict",
+    "Zone",
     "clean_setpoint",
     "encode",
     "encode_context",

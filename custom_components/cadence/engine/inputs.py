@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .features import Conditions
-from .feed import minutes_since_motion, outdoor_c, workday
+from .states import minutes_since_motion, outdoor_c, workday
 
 
 class StateView(Protocol):

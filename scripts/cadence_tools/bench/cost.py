@@ -115,7 +115,8 @@ def _sgd_pass(features: list[Any], ys: list[float]) -> float:
 def save_load(state: dict[str, Any]) -> dict[str, float]:
     """Return ms to save and to load the learned state of 100 thermostats."""
     feeds = {
-        f"climate.t{i}": engine.ThermostatFeed.from_dict(state) for i in range(ENTITIES)
+        f"climate.t{i}": engine.ThermostatChannel.from_dict(f"climate.t{i}", state)
+        for i in range(ENTITIES)
     }
     saves, loads = [], []
     for _ in range(5):
@@ -126,7 +127,9 @@ def save_load(state: dict[str, Any]) -> dict[str, float]:
         saves.append(time.perf_counter() - start)
         start = time.perf_counter()
         data = json.loads(text)
-        restored = {k: engine.ThermostatFeed.from_dict(v) for k, v in data.items()}
+        restored = {
+            k: engine.ThermostatChannel.from_dict(k, v) for k, v in data.items()
+        }
         loads.append(time.perf_counter() - start)
     assert len(restored) == ENTITIES  # noqa: S101
     return {
@@ -171,14 +174,18 @@ def import_cost(module: str, prelude: str = "") -> dict[str, float]:
 
 def learned_state() -> dict[str, Any]:
     """Return a thermostat feed that learned 120 days of the simulated household."""
-    feed = engine.ThermostatFeed.new(["temperature"])
+    feed = engine.ThermostatChannel.new("climate.t", ["temperature"])
     home = SimulatedHome(seed=6, start=datetime(2025, 9, 1, tzinfo=BERLIN), days=120)
     when, end = home.start, home.start + timedelta(days=120)
     previous = None
     while when < end:
         reading = engine.Reading("heat", {"temperature": home.actual_c(when)})
-        feed.update(
-            engine.Conditions(when=when), reading, previous, engine.Source.PERSON
+        feed.on_state(
+            engine.Conditions(when=when),
+            "climate.t",
+            reading,
+            previous,
+            engine.Source.PERSON,
         )
         previous = reading
         when = when + timedelta(minutes=30)

@@ -20,9 +20,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from cadence_tools import load_engine
-from cadence_tools.channels import Row
+from cadence_tools.channels import Row, engine_module
 from cadence_tools.events import read_events
-from cadence_tools.habits import engine_module
 from cadence_tools.home import load_home
 from cadence_tools.replay import Replay
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import math
 from typing import Any, Self
 
-from .context import ContextCorrection
-from .features import (
+from ..codec import check_version, integer, number
+from ..features import (
     DAYS_PER_WEEK,
     SLOT,
     SLOTS_PER_DAY,
@@ -19,7 +19,7 @@ from .features import (
     slot_of,
     slot_start,
 )
-from .serial import check_version, integer, number
+from .context import ContextCorrection
 from .slots import SlotMedians
 
 VERSION = 1

@@ -1,4 +1,4 @@
-"""Tests for the feed that turns reported thermostat states into evidence."""
+"""Tests for the thermostat channel: reported states turned into evidence."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from custom_components.cadence.engine import (
     Reading,
     Rejection,
     Source,
-    ThermostatFeed,
+    ThermostatChannel,
     finite,
     from_celsius,
     minutes_since_motion,
@@ -36,11 +36,17 @@ def _heat(value: object, **more: object) -> Reading:
 
 def test_person_change_teaches_and_a_room_reading_only_holds() -> None:
     """A changed setpoint is learned; the same setpoint with a new room reading is not."""
-    feed = ThermostatFeed.new(["temperature"])
+    feed = ThermostatChannel.new("climate.t", ["temperature"])
     model = feed.learners["temperature"].model
-    assert feed.update(_x(), _heat(21.0), _heat(19.0), Source.PERSON).learned
-    result = feed.update(
-        _x(5), _heat(21.0, current_temperature=20), _heat(21.0), Source.DEVICE
+    assert feed.on_state(
+        _x(), "climate.t", _heat(21.0), _heat(19.0), Source.PERSON
+    ).learned
+    result = feed.on_state(
+        _x(5),
+        "climate.t",
+        _heat(21.0, current_temperature=20),
+        _heat(21.0),
+        Source.DEVICE,
     )
     assert not result.learned
     assert model.samples == 1
@@ -51,8 +57,8 @@ def test_person_change_teaches_and_a_room_reading_only_holds() -> None:
 )
 def test_setpoint_found_rather_than_chosen_does_not_teach(old: Reading | None) -> None:
     """At start-up or on return from unavailable, nobody was seen choosing."""
-    feed = ThermostatFeed.new(["temperature"])
-    assert not feed.update(_x(), _heat(23.0), old, Source.PERSON).learned
+    feed = ThermostatChannel.new("climate.t", ["temperature"])
+    assert not feed.on_state(_x(), "climate.t", _heat(23.0), old, Source.PERSON).learned
     assert feed.learners["temperature"].held_c == 23.0
 
 
@@ -73,23 +79,23 @@ def test_states_without_a_usable_setpoint_are_skipped(
     new: Reading | None, reason: Rejection
 ) -> None:
     """Each kind of bad state is skipped with its reason and teaches nothing."""
-    feed = ThermostatFeed.new(["temperature"])
-    result = feed.update(_x(), new, _heat(20.0), Source.PERSON)
+    feed = ThermostatChannel.new("climate.t", ["temperature"])
+    result = feed.on_state(_x(), "climate.t", new, _heat(20.0), Source.PERSON)
     assert result == type(result)(learned=False, skipped=(reason,))
     assert feed.learners["temperature"].model.samples == 0
 
 
 def test_fahrenheit_setpoints_are_learned_in_celsius() -> None:
     """A °F thermostat's setpoint and range are converted before validation."""
-    feed = ThermostatFeed.new(["temperature"])
+    feed = ThermostatChannel.new("climate.t", ["temperature"], "°F")
     reading = Reading("heat", {"temperature": 68, "min_temp": 45, "max_temp": 86})
-    assert feed.update(_x(), reading, _heat(19.0), Source.PERSON, "°F").learned
+    assert feed.on_state(_x(), "climate.t", reading, _heat(19.0), Source.PERSON).learned
     assert feed.learners["temperature"].held_c == pytest.approx(20.0)
 
 
 def test_range_thermostat_in_heat_cool_pauses_the_single_setpoint() -> None:
     """In heat_cool mode both ends are learned; the single setpoint has none."""
-    feed = ThermostatFeed.new(targets_for(3))
+    feed = ThermostatChannel.new("climate.t", targets_for(3))
     new = Reading(
         "heat_cool",
         {"temperature": None, "target_temp_low": 19, "target_temp_high": 24},
@@ -98,7 +104,7 @@ def test_range_thermostat_in_heat_cool_pauses_the_single_setpoint() -> None:
         "heat_cool",
         {"temperature": None, "target_temp_low": 18, "target_temp_high": 25},
     )
-    assert feed.update(_x(), new, old, Source.PERSON).skipped == ()
+    assert feed.on_state(_x(), "climate.t", new, old, Source.PERSON).skipped == ()
     assert feed.learners["target_temp_low"].held_c == 19
     assert feed.learners["target_temp_high"].held_c == 24
     assert feed.learners["temperature"].held_c is None
@@ -106,18 +112,18 @@ def test_range_thermostat_in_heat_cool_pauses_the_single_setpoint() -> None:
 
 def test_round_trip_keeps_learners_and_adds_new_targets() -> None:
     """A restored feed predicts as before; setpoints it never had start fresh."""
-    feed = ThermostatFeed.new(["temperature"])
-    feed.update(_x(), _heat(21.5), _heat(19.0), Source.PERSON)
-    assert feed.hold(_x(120))
-    restored = ThermostatFeed.from_dict(
-        feed.to_dict(), ["temperature", "target_temp_low"]
+    feed = ThermostatChannel.new("climate.t", ["temperature"])
+    feed.on_state(_x(), "climate.t", _heat(21.5), _heat(19.0), Source.PERSON)
+    assert feed.on_tick(_x(120))
+    restored = ThermostatChannel.from_dict(
+        "climate.t", feed.to_dict(), ["temperature", "target_temp_low"]
     )
     assert list(restored.learners) == ["temperature", "target_temp_low"]
     assert restored.learners["temperature"].model.predict(_x(200)) == feed.learners[
         "temperature"
     ].model.predict(_x(200))
     with pytest.raises(TypeError):
-        ThermostatFeed.from_dict(["not", "a", "mapping"])  # type: ignore[arg-type]
+        ThermostatChannel.from_dict("climate.t", ["not", "a", "mapping"])  # type: ignore[arg-type]
 
 
 def test_reading_helpers() -> None:

@@ -10,8 +10,8 @@ from typing import Any, Self
 import numpy as np
 import numpy.typing as npt
 
-from .activity import as_object
-from .features import (
+from ..codec import as_list, check_version, integer, number
+from ..features import (
     DAY_HARMONICS,
     DAYS_PER_WEEK,
     DAYS_PER_YEAR,
@@ -19,8 +19,8 @@ from .features import (
     motion_features,
     require_aware,
 )
+from .activity import as_object
 from .logistic import OnlineLogistic
-from .serial import as_list, check_version, integer, number
 
 VERSION = 1
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from .features import N_CONTEXT
+from ..codec import check_version, number
+from ..features import N_CONTEXT
 from .rls import RecursiveLeastSquares, Vector
-from .serial import check_version, number
 
 VERSION = 1
 

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, Self
 
-from .features import Conditions
+from ..codec import as_list, check_version, integer, number
+from ..features import Conditions
 from .logistic import sigmoid
-from .serial import as_list, check_version, integer, number
 
 VERSION = 1
 

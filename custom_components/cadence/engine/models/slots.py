@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Self
 
-from .features import DAYS_PER_WEEK, SLOTS_PER_DAY, calendar_workday, wall_slot
-from .serial import as_list, integer, number
+from ..codec import as_list, integer, number
+from ..features import DAYS_PER_WEEK, SLOTS_PER_DAY, calendar_workday, wall_slot
 
 NON_WORKDAY = 0
 WORKDAY = 1

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 import math
 from typing import Any, Self
 
-from .features import SLOT, Conditions, require_aware, slot_start
-from .serial import check_version, number
-from .setpoint import SetpointModel
+from ..codec import check_version, number
+from ..features import SLOT, Conditions, require_aware, slot_start
+from ..models.setpoint import SetpointModel
+from ..states import TEACHING_SOURCES, Source
 
 VERSION = 1
 
@@ -21,22 +21,6 @@ HOLD_WEIGHT_PER_HOUR = 0.25
 # Longer gaps between looks mean Cadence was not watching (Home Assistant was down):
 # what the setpoint did meanwhile is unknown, so that time is not credited.
 MAX_HOLD_GAP = timedelta(hours=2)
-
-
-class Source(StrEnum):
-    """Who changed a setpoint."""
-
-    PERSON = "person"
-    DEVICE = "device"
-    AUTOMATION = "automation"
-    CADENCE = "cadence"
-    # Found rather than seen being chosen: at start-up, or when the thermostat returns
-    # from being unavailable. Nobody is known to have chosen it, so it does not teach.
-    UNKNOWN = "unknown"
-
-
-# Only people teach, directly or at the device; automations and Cadence itself do not.
-TEACHING_SOURCES = frozenset({Source.PERSON, Source.DEVICE})
 
 
 class SetpointLearner:

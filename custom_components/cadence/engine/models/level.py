@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, Self
 
+from ..codec import as_list, check_version, integer, number
+from ..features import Conditions
+from ..states import finite
 from .anomaly import (
     CELLS,
     Flatness,
@@ -23,10 +26,7 @@ from .anomaly import (
     elapsed,
     skipped_counts,
 )
-from .features import Conditions
-from .feed import finite
 from .logistic import sigmoid
-from .serial import as_list, check_version, integer, number
 
 VERSION = 1
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
-from .home import Zone
-from .store import UnreadableStoreError
+from ..home import Zone
+from ..store import UnreadableStoreError
 
 
 @dataclass(kw_only=True, slots=True)
@@ -107,9 +107,7 @@ def saved_history(
     if stored is not None and "history" not in stored:
         now = dt_util.utcnow()
         return {
-            zone.subentry_id: ZoneHistory(
-                until=now, thermostats=frozenset(zone.climate)
-            )
+            zone.zone_id: ZoneHistory(until=now, thermostats=frozenset(zone.climate))
             for zone in zones
         }
     saved = (stored or {}).get("history", {})
@@ -117,13 +115,13 @@ def saved_history(
         raise UnreadableStoreError("history: not an object")
     result = {}
     for zone in zones:
-        item = saved.get(zone.subentry_id) or {}
+        item = saved.get(zone.zone_id) or {}
         try:
             until = item.get("until")
             covered = _entity_ids(item.get("thermostats"))
             if covered is None:
                 covered = frozenset() if until is None else frozenset(zone.climate)
-            result[zone.subentry_id] = ZoneHistory(
+            result[zone.zone_id] = ZoneHistory(
                 until=None if until is None else datetime.fromisoformat(until),
                 # Thermostats since taken out of the zone are forgotten: put back,
                 # their history is learned again.
@@ -145,7 +143,7 @@ def unlearned_zones(
     """
     pending = []
     for zone in zones:
-        standing = history[zone.subentry_id]
+        standing = history[zone.zone_id]
         if standing.until is None:
             pending.append(zone)
         elif unlearned := standing.unlearned(zone):

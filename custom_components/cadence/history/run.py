@@ -1,19 +1,20 @@
 """Learning from the recorder's history: the same engine path as live, oldest first.
 
-A run reads the recorded states of a zone's entities and the home-wide inputs in
-windows of a day (in the recorder's executor) and replays them in time order through
-`ThermostatFeed.update`, exactly as live events are fed, with the coordinator's
-five-minute tick in between. Conditions for a past moment come from the recorded
-states as they were then, never from Home Assistant's current states. Replay runs on
-the event loop in slices of a few milliseconds; numeric sensors read their hourly
-long-term statistics for the time before the state history.
+A run reads the recorded states of the entities a pipeline's channels use and the
+home-wide inputs in windows of a few hours (in the recorder's executor) and replays
+them in time order through `Pipeline.on_state`, exactly as live events are fed, with
+the coordinator's five-minute tick in between. Conditions for a past moment come from
+the recorded states as they were then, never from Home Assistant's current states.
+Replay runs on the event loop in slices of a few milliseconds; numeric sensors read
+their hourly long-term statistics for the time before the state history, when a
+model takes them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 import math
 import time
@@ -23,10 +24,12 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
-from .const import LOGGER, REFRESH_INTERVAL
-from .engine import Reading, ThermostatFeed
-from .history_plan import HistoryPlan, HistorySummary
-from .history_reader import (
+from ..const import LOGGER, REFRESH_INTERVAL
+from ..engine import Pipeline, Reading
+from ..home import Home, StateView, source_of
+from ..repairs import async_update_history_issue
+from .plan import HistoryPlan, HistorySummary
+from .reader import (
     HourlyStatistic,
     RawState,
     RecordedState,
@@ -35,8 +38,6 @@ from .history_reader import (
     read_statistics,
     recorded_entities,
 )
-from .home import Home, StateView, Zone, source_of
-from .repairs import async_update_history_issue
 
 # One database read: three hours of states, a week of hourly statistics. Short state
 # windows keep few rows alive at once, so the run's allocations do not set off full
@@ -60,19 +61,12 @@ class StatisticsConsumer(Protocol):
 
 
 class HistoryReplay:
-    """Feeds recorded states to thermostat feeds as if they were happening live."""
+    """Feeds recorded states to a pipeline as if they were happening live."""
 
-    def __init__(
-        self,
-        home: Home,
-        feeds: Mapping[str, ThermostatFeed],
-        zone_of: Mapping[str, Zone],
-        start: datetime,
-    ) -> None:
-        """Replay into the given feeds, ticking from start on."""
+    def __init__(self, home: Home, pipeline: Pipeline, start: datetime) -> None:
+        """Replay into the given pipeline, ticking from start on."""
         self._home = home
-        self._feeds = feeds
-        self._zone_of = zone_of
+        self._pipeline = pipeline
         # Every entity's state as it was at the moment being replayed.
         self._view: dict[str, RecordedState] = {}
         self.events: Counter[str] = Counter()
@@ -96,38 +90,33 @@ class HistoryReplay:
         self.tick_until(state.last_updated_ts)
         entity_id = state.entity_id
         self.events[entity_id] += 1
-        if (feed := self._feeds.get(entity_id)) is not None:
-            # The recorder keeps no old state for the first state after a restart or
-            # for a new entity: live, that change also arrives without an old state.
-            old = None if state.first else self._view.get(entity_id)
-            when = _utc(state.last_updated_ts)
-            source = source_of(
-                Context(
-                    user_id=state.user_id,
-                    parent_id=state.parent_id,
-                    id=state.context_id or "",
-                ),
-                self._home.own_contexts,
-            )
-            result = feed.update(
-                self._home.conditions(self._zone_of[entity_id], when, self.lookup),
-                _reading(state),
-                _reading(old),
-                source,
-                self._home.unit,
-            )
-            for reason in result.skipped:
-                self.skipped[reason] += 1
+        # The recorder keeps no old state for the first state after a restart or for
+        # a new entity: live, that change also arrives without an old state.
+        old = None if state.first else self._view.get(entity_id)
+        source = source_of(
+            Context(
+                user_id=state.user_id,
+                parent_id=state.parent_id,
+                id=state.context_id or "",
+            ),
+            self._home.own_contexts,
+        )
         self._view[entity_id] = state
+        for _, outcome in self._pipeline.on_state(
+            entity_id,
+            _utc(state.last_updated_ts),
+            _reading(state),
+            _reading(old),
+            source,
+            self.lookup,
+        ):
+            for reason in outcome.skipped:
+                self.skipped[reason] += 1
 
     def tick_until(self, ts: float) -> None:
         """Run the coordinator's periodic tick for every tick time up to ts."""
         while self._next_tick_ts <= ts:
-            when = _utc(self._next_tick_ts)
-            for entity_id, feed in self._feeds.items():
-                feed.hold(
-                    self._home.conditions(self._zone_of[entity_id], when, self.lookup)
-                )
+            self._pipeline.on_tick(_utc(self._next_tick_ts), self.lookup)
             self._next_tick_ts += self._tick_s
 
 
@@ -139,32 +128,31 @@ class HistoryRun:
         hass: HomeAssistant,
         home: Home,
         plan: HistoryPlan,
-        feeds: Mapping[str, ThermostatFeed],
+        pipeline: Pipeline,
         *,
         on_progress: Callable[[int], None] | None = None,
         statistics_consumer: StatisticsConsumer | None = None,
     ) -> None:
-        """Prepare a run that learns into feeds (fresh ones, swapped in when done)."""
+        """Prepare a run that learns into a pipeline (a fresh one, swapped in after)."""
         self._hass = hass
         self._home = home
         self.plan = plan
-        self._feeds = feeds
+        self._pipeline = pipeline
         self._on_progress = on_progress
         self._statistics_consumer = statistics_consumer
-        zone_of = {entity_id: zone for zone in plan.zones for entity_id in zone.climate}
-        self._replay = HistoryReplay(home, feeds, zone_of, plan.start)
+        self._replay = HistoryReplay(home, pipeline, plan.start)
         self.summary = HistorySummary(plan=plan)
 
     def _entities(self) -> list[str]:
-        """Return every entity whose history the run reads, zone's and home-wide."""
-        entity_ids: list[str] = []
+        """Return every entity whose history the run reads: what the models use.
+
+        The channels' own entities, the zones' sensors their activity is read from
+        and the home-wide inputs.
+        """
+        entity_ids = list(self._pipeline.watches())
         for zone in self.plan.zones:
-            entity_ids += [*zone.climate, *zone.motion, *zone.lights, *zone.power]
-        entity_ids += [
-            entity_id
-            for entity_id in (self._home.outdoor_entity, self._home.workday_entity)
-            if entity_id
-        ]
+            entity_ids += [*zone.climate, *zone.power, *zone.motion]
+        entity_ids += self._pipeline.home.inputs()
         return list(dict.fromkeys(entity_ids))
 
     async def async_run(self) -> HistorySummary:
@@ -188,9 +176,10 @@ class HistoryRun:
         )
         self._report_missing(entity_ids, recorded)
         entity_ids = [entity_id for entity_id in entity_ids if entity_id in recorded]
-        await self._async_statistics(
-            [e for zone in plan.zones for e in zone.power if e in recorded]
-        )
+        if self._statistics_consumer is not None:
+            await self._async_statistics(
+                [e for zone in plan.zones for e in zone.power if e in recorded]
+            )
         await self._async_states(entity_ids)
         self.summary.events = {
             entity_id: self._replay.events[entity_id] for entity_id in entity_ids
@@ -211,7 +200,7 @@ class HistoryRun:
         zone_names = {
             entity_id: zone.name
             for zone in self.plan.zones
-            for entity_id in (*zone.climate, *zone.motion, *zone.lights, *zone.power)
+            for entity_id in zone.entities()
         }
         for entity_id in entity_ids:
             reason: str | None = None
@@ -241,7 +230,7 @@ class HistoryRun:
             )
             for entity_id, hours in hours_by_id.items():
                 counts[entity_id] += len(hours)
-                if self._statistics_consumer is not None:
+                if self._statistics_consumer is not None:  # pragma: no branch
                     self._statistics_consumer(entity_id, hours)
             start = end
             await asyncio.sleep(0)
@@ -253,7 +242,10 @@ class HistoryRun:
         if not entity_ids:
             return
         instance = get_instance(self._hass)
-        detailed = frozenset({*self._feeds, self._home.outdoor_entity or ""} - {""})
+        # Attributes matter for all but on/off sensors and the workday sensor.
+        plain = {e for zone in plan.zones for e in zone.motion}
+        plain.add(self._pipeline.home.workday_entity or "")
+        detailed = frozenset(set(entity_ids) - plain)
         start_ts = plan.start.timestamp()
         end_ts = plan.end.timestamp()
         self._replay.begin(

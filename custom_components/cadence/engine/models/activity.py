@@ -6,8 +6,8 @@ from collections.abc import Mapping
 import math
 from typing import Any, Self
 
+from ..codec import as_list, check_version, number
 from .logistic import sigmoid
-from .serial import as_list, check_version, number
 
 VERSION = 1
 

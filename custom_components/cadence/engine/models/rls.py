@@ -9,7 +9,7 @@ from typing import Any, Self
 import numpy as np
 import numpy.typing as npt
 
-from .serial import as_list, check_version, number
+from ..codec import as_list, check_version, number
 
 VERSION = 1
 

@@ -1,0 +1,44 @@
+"""Channels: one per kind of watched entity, all driven through one pipeline."""
+
+from __future__ import annotations
+
+from .base import (
+    NOTHING,
+    Channel,
+    ChannelKind,
+    Facts,
+    Forecast,
+    Outcome,
+    sample_confidence,
+)
+from .habits import LightChannel, OccupancyChannel, OccupancyStatus
+from .levels import ActivityWatchChannel, LevelChannel
+from .thermostat import SetpointStatus, ThermostatChannel, targets_for
+
+# Every kind the engine has, in the order a zone's channels are driven.
+ALL_KINDS: tuple[ChannelKind, ...] = (
+    ThermostatChannel,
+    OccupancyChannel,
+    LightChannel,
+    LevelChannel,
+    ActivityWatchChannel,
+)
+
+__all__ = [
+    "ALL_KINDS",
+    "NOTHING",
+    "ActivityWatchChannel",
+    "Channel",
+    "ChannelKind",
+    "Facts",
+    "Forecast",
+    "LevelChannel",
+    "LightChannel",
+    "OccupancyChannel",
+    "OccupancyStatus",
+    "Outcome",
+    "SetpointStatus",
+    "ThermostatChannel",
+    "sample_confidence",
+    "targets_for",
+]

@@ -1,0 +1,204 @@
+"""Binary habits: is a light on at a moment, will a zone see motion soon.
+
+Each light has a `BinaryFeed` with horizon 0 (is it on at the moment), each zone with
+motion sensors one with a 15-minute horizon (is there motion within the next 15
+minutes), fed with every state change and sampled every five-minute tick with the
+zone's conditions. A light's prediction never sees its own state: only time, motion
+and the zone's activity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Self
+
+from ..features import Conditions, advance
+from ..layout import HomeLayout, Zone
+from ..models.habit import BinaryFeed
+from ..states import Reading, Source
+from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
+
+OCCUPANCY_HORIZON = timedelta(minutes=15)
+# The occupancy forecast: the next 24 hours in half-hour steps, recomputed at most
+# once per five-minute tick, not on every motion event.
+FORECAST_STEP = timedelta(minutes=30)
+FORECAST_STEPS = 48
+FORECAST_REFRESH = timedelta(minutes=5)
+IN_USE = 0.5
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OccupancyStatus:
+    """What a zone's occupancy entities show."""
+
+    occupancy: Forecast
+    # (moment, probability) every half-hour for the next 24 hours.
+    forecast: tuple[tuple[datetime, float], ...]
+    next_arrival: datetime | None
+    next_vacancy: datetime | None
+
+
+def crossings(
+    now: float, forecast: Iterable[tuple[datetime, float]]
+) -> tuple[datetime | None, datetime | None]:
+    """Return the first moments the forecast crosses one half upwards and downwards."""
+    arrival = vacancy = None
+    before = now
+    for when, p in forecast:
+        if arrival is None and before < IN_USE <= p:
+            arrival = when
+        if vacancy is None and before >= IN_USE > p:
+            vacancy = when
+        before = p
+    return arrival, vacancy
+
+
+class LightChannel:
+    """The on/off habit of one light."""
+
+    kind: ClassVar[str] = "lights"
+
+    def __init__(self, entity_id: str, feed: BinaryFeed | None = None) -> None:
+        """Learn the habit of one light into feed (a fresh one by default)."""
+        self.key = entity_id
+        self.feed = feed or BinaryFeed()
+
+    @classmethod
+    def for_zone(
+        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
+    ) -> list[Self]:
+        """Return a channel per light of the zone, restoring what it learned."""
+        return [
+            cls(light, BinaryFeed.from_dict(stored[light]) if light in stored else None)
+            for light in zone.lights
+        ]
+
+    def watches(self) -> tuple[str, ...]:
+        """Return the light."""
+        return (self.key,)
+
+    def on_state(
+        self,
+        x: Conditions,
+        entity_id: str,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+    ) -> Outcome:
+        """Note whether the light is on from now on (gone: unknown)."""
+        self.feed.update(x.when, "unavailable" if new is None else new.state)
+        return NOTHING
+
+    def on_tick(self, x: Conditions) -> bool:
+        """Sample the light's state at x."""
+        return self.feed.tick(x)
+
+    def status(self, x: Conditions) -> dict[str, Forecast]:
+        """Return the probability the light is on now, once anything was learned."""
+        return dict(self.forecast(x))
+
+    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+        """Return the probability that the light is on at x.when."""
+        model = self.feed.model
+        if not model.samples:
+            return {}
+        return {
+            "light_on": Forecast(model.predict(x), sample_confidence(model.samples))
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the light's feed, JSON-safe."""
+        return self.feed.to_dict()
+
+
+class OccupancyChannel:
+    """Whether a zone will see motion within the next 15 minutes."""
+
+    kind: ClassVar[str] = "occupancy"
+
+    def __init__(self, zone: Zone, feed: BinaryFeed | None = None) -> None:
+        """Learn the zone's occupancy into feed (a fresh one by default)."""
+        self.key = zone.zone_id
+        self.motion = zone.motion
+        self.feed = feed or BinaryFeed(horizon=OCCUPANCY_HORIZON)
+        # The last state of each motion sensor that reported one.
+        self._states: dict[str, str] = {}
+        self._forecast: tuple[datetime, tuple[tuple[datetime, float], ...]] | None = (
+            None
+        )
+
+    @classmethod
+    def for_zone(
+        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
+    ) -> list[Self]:
+        """Return the zone's channel when it has motion sensors."""
+        if not zone.motion:
+            return []
+        saved = stored.get(zone.zone_id)
+        return [cls(zone, None if saved is None else BinaryFeed.from_dict(saved))]
+
+    def watches(self) -> tuple[str, ...]:
+        """Return the zone's motion, occupancy and presence sensors."""
+        return self.motion
+
+    def on_state(
+        self,
+        x: Conditions,
+        entity_id: str,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+    ) -> Outcome:
+        """Pass the zone's combined motion on: on if any sensor is on."""
+        if new is None:
+            self._states.pop(entity_id, None)
+        else:
+            self._states[entity_id] = new.state
+        states = self._states.values()
+        combined = "on" if "on" in states else ("off" if "off" in states else "unknown")
+        self.feed.update(x.when, combined)
+        return NOTHING
+
+    def on_tick(self, x: Conditions) -> bool:
+        """Sample the zone at x."""
+        return self.feed.tick(x)
+
+    def status(self, x: Conditions) -> dict[str, OccupancyStatus]:
+        """Return the probability of use within 15 minutes and the next 24 hours."""
+        now = self.forecast(x).get("occupancy")
+        if now is None:
+            return {}
+        cached = self._forecast
+        if cached is None or not cached[0] <= x.when < cached[0] + FORECAST_REFRESH:
+            moments = (
+                advance(x.when, step * FORECAST_STEP)
+                for step in range(1, FORECAST_STEPS + 1)
+            )
+            series = tuple((t, self.feed.predict(x.planned(t))) for t in moments)
+            cached = self._forecast = (x.when, series)
+        arrival, vacancy = crossings(now.value, cached[1])
+        return {
+            "occupancy": OccupancyStatus(
+                occupancy=now,
+                forecast=cached[1],
+                next_arrival=arrival,
+                next_vacancy=vacancy,
+            )
+        }
+
+    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+        """Return the probability of motion within 15 minutes of x.when."""
+        model = self.feed.model
+        if not model.samples:
+            return {}
+        return {
+            "occupancy": Forecast(
+                self.feed.predict(x), sample_confidence(model.samples)
+            )
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the zone's feed, JSON-safe."""
+        return self.feed.to_dict()

@@ -1,0 +1,144 @@
+"""Numeric sensors and zone activity: the value expected, and what looks unusual.
+
+Each numeric sensor (power, energy, temperature, humidity) has a `LevelFeed`: the
+value expected by time of week and an anomaly verdict. Each zone with motion sensors
+has an `ActivityWatch` for motion unusually absent or present. `expected` is a
+forecast at any lead; the verdicts speak only of the present moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+from ..features import Conditions
+from ..layout import HomeLayout, Zone
+from ..models.anomaly import ActivityWatch
+from ..models.level import LevelFeed
+from ..states import Reading, Source
+from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
+
+
+class LevelChannel:
+    """The expected value and anomaly verdict of one numeric sensor."""
+
+    kind: ClassVar[str] = "levels"
+
+    def __init__(self, entity_id: str, feed: LevelFeed | None = None) -> None:
+        """Learn one sensor into feed (a fresh one by default)."""
+        self.key = entity_id
+        self.feed = feed or LevelFeed()
+
+    @classmethod
+    def for_zone(
+        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
+    ) -> list[Self]:
+        """Return a channel per numeric sensor of the zone."""
+        return [
+            cls(
+                sensor,
+                LevelFeed.from_dict(stored[sensor]) if sensor in stored else None,
+            )
+            for sensor in zone.power
+        ]
+
+    def watches(self) -> tuple[str, ...]:
+        """Return the sensor."""
+        return (self.key,)
+
+    def on_state(
+        self,
+        x: Conditions,
+        entity_id: str,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+    ) -> Outcome:
+        """Take a reported value (gone: unavailable)."""
+        self.feed.update(x.when, "unavailable" if new is None else new.state)
+        return NOTHING
+
+    def on_tick(self, x: Conditions) -> bool:
+        """Sample the sensor at x."""
+        return self.feed.tick(x)
+
+    def status(self, x: Conditions) -> dict[str, Forecast]:
+        """Return the expected value and the verdicts now."""
+        return self.forecast(x, present=True)
+
+    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+        """Return the value expected at x.when; the verdicts too for the present."""
+        feed = self.feed
+        value = feed.expected(x)
+        if value is None:
+            return {}
+        trust = sample_confidence(feed.model.samples)
+        result = {"expected": Forecast(value, trust)}
+        if present:
+            result["anomaly"] = Forecast(float(feed.anomaly), trust)
+            result["anomaly_score"] = Forecast(feed.anomaly_score, trust)
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the sensor's feed, JSON-safe."""
+        return self.feed.to_dict()
+
+
+class ActivityWatchChannel:
+    """Whether a zone's motion is unusually absent or present for the time of week."""
+
+    kind: ClassVar[str] = "activity_watch"
+
+    def __init__(self, zone: Zone, watch: ActivityWatch | None = None) -> None:
+        """Watch the zone's motion sensors."""
+        self.key = zone.zone_id
+        self.motion = zone.motion
+        self.watch = watch or ActivityWatch()
+
+    @classmethod
+    def for_zone(
+        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
+    ) -> list[Self]:
+        """Return the zone's watch when it has motion sensors."""
+        if not zone.motion:
+            return []
+        saved = stored.get(zone.zone_id)
+        return [cls(zone, None if saved is None else ActivityWatch.from_dict(saved))]
+
+    def watches(self) -> tuple[str, ...]:
+        """Return the zone's motion sensors."""
+        return self.motion
+
+    def on_state(
+        self,
+        x: Conditions,
+        entity_id: str,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+    ) -> Outcome:
+        """Take a motion sensor's state."""
+        self.watch.update(x.when, "unavailable" if new is None else new.state)
+        return NOTHING
+
+    def on_tick(self, x: Conditions) -> bool:
+        """Sample the zone at x."""
+        return self.watch.tick(x)
+
+    def status(self, x: Conditions) -> dict[str, Forecast]:
+        """Return the verdicts now."""
+        return self.forecast(x, present=True)
+
+    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+        """Return the verdicts, for the present only: unusual is not forecast."""
+        if not present:
+            return {}
+        watch = self.watch
+        return {
+            "anomaly": Forecast(float(watch.anomaly), 1.0),
+            "anomaly_score": Forecast(watch.anomaly_score, 1.0),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the zone's watch, JSON-safe."""
+        return self.watch.to_dict()

@@ -1,0 +1,267 @@
+"""One path from what a home reports to what every channel learns and predicts.
+
+The live coordinator, the history bootstrap and the offline replay each drive a
+`Pipeline`: they hand it state changes in time order and tick it every five minutes
+of (event) time, with a lookup of the entities' states at that moment. The pipeline
+builds each zone's `Conditions` once per event or tick, keeps the zones' activity,
+and passes them to the channels that watch the entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from .channels.base import Channel, ChannelKind, Facts, Forecast, Outcome
+from .features import Conditions
+from .inputs import StateLookup, conditions_from, planning_conditions
+from .layout import HomeLayout, Zone
+from .models.activity import ActivityTracker
+from .states import Reading, Source, finite
+
+# Readings in these units say "busy" by changing (climate), any other by their level.
+CLIMATE_UNITS = ("°C", "°F", "K", "%")
+ACTIVITY_KEY = "activity"
+
+# Turns an aware moment into the home's local time.
+type ToLocal = Callable[[datetime], datetime]
+
+
+class Pipeline:
+    """The channels of a home's zones, fed one state change or tick at a time."""
+
+    def __init__(
+        self,
+        home: HomeLayout,
+        channels: Mapping[str, Sequence[Channel]],
+        to_local: ToLocal,
+        activity: Mapping[str, ActivityTracker] | None = None,
+    ) -> None:
+        """Drive the channels of each zone (by zone id) of the home."""
+        self.home = home
+        self.to_local = to_local
+        self.zones = {zone.zone_id: zone for zone in home.zones}
+        self.channels: dict[str, list[Channel]] = {
+            zone_id: list(channels.get(zone_id, ())) for zone_id in self.zones
+        }
+        self.activity: dict[str, ActivityTracker] = {
+            zone_id: (activity or {}).get(zone_id) or ActivityTracker()
+            for zone_id in self.zones
+        }
+        # The latest activity of each zone, None until its sensors were read.
+        self.activity_now: dict[str, float | None] = {}
+        self._route: dict[str, list[tuple[Zone, Channel]]] = {}
+        self._index()
+
+    @classmethod
+    def build(
+        cls,
+        home: HomeLayout,
+        kinds: Iterable[ChannelKind],
+        stored: Mapping[str, Any],
+        facts: Facts,
+        to_local: ToLocal,
+    ) -> Pipeline:
+        """Build every kind's channels for every zone, restoring what they learned.
+
+        `stored` is what `to_dict` returned. Raises ValueError, KeyError or TypeError
+        when any part of it is malformed.
+        """
+        channels: dict[str, list[Channel]] = {z.zone_id: [] for z in home.zones}
+        for kind in kinds:
+            saved = _object(stored.get(kind.kind, {}), kind.kind)
+            for zone in home.zones:
+                channels[zone.zone_id] += kind.for_zone(zone, home, saved, facts)
+        activity = {
+            zone_id: ActivityTracker.from_dict(item)
+            for zone_id, item in _object(
+                stored.get(ACTIVITY_KEY, {}), "activity"
+            ).items()
+            if zone_id in channels
+        }
+        return cls(home, channels, to_local, activity)
+
+    def _index(self) -> None:
+        """Route each watched entity to the channels (and zones) that learn from it."""
+        self._route = {}
+        for zone_id, channels in self.channels.items():
+            zone = self.zones[zone_id]
+            for channel in channels:
+                for entity_id in channel.watches():
+                    self._route.setdefault(entity_id, []).append((zone, channel))
+
+    def watches(self) -> list[str]:
+        """Return every entity a channel learns from."""
+        return list(self._route)
+
+    def all_channels(self) -> Iterator[Channel]:
+        """Yield every channel, zone by zone."""
+        for channels in self.channels.values():
+            yield from channels
+
+    def channel(self, kind: str, key: str) -> Channel | None:
+        """Return the channel of a kind kept under key (an entity or zone id)."""
+        for channel in self.all_channels():
+            if channel.kind == kind and channel.key == key:
+                return channel
+        return None
+
+    def keep(self, wanted: Callable[[str, Channel], bool]) -> None:
+        """Keep only the channels wanted(zone id, channel) says to keep."""
+        for zone_id, channels in self.channels.items():
+            channels[:] = [c for c in channels if wanted(zone_id, c)]
+        self._index()
+
+    def replace_channels(self, fresh: Pipeline) -> None:
+        """Swap in the channels (and activity) of another pipeline, by kind and key."""
+        swapped = {(c.kind, c.key): c for c in fresh.all_channels()}
+        for channels in self.channels.values():
+            for index, channel in enumerate(channels):
+                channels[index] = swapped.get((channel.kind, channel.key), channel)
+        self.activity.update(fresh.activity)
+        self._index()
+
+    def conditions(self, zone: Zone, when: datetime, lookup: StateLookup) -> Conditions:
+        """Return what is known about a zone at `when`, from the states then."""
+        x = conditions_from(
+            lookup,
+            self.to_local(when),
+            motion=zone.motion,
+            outdoor_entity=self.home.outdoor_entity,
+            workday_entity=self.home.workday_entity,
+        )
+        activity = self.activity_now.get(zone.zone_id)
+        return x if activity is None else replace(x, activity=activity)
+
+    def planning(
+        self, zone: Zone, now: datetime, when: datetime, lookup: StateLookup
+    ) -> Conditions:
+        """Return what can be assumed at `now` about another moment `when`."""
+        local = self.to_local(when)
+        return planning_conditions(
+            lookup,
+            local,
+            today=self.to_local(now).date() == local.date(),
+            outdoor_entity=self.home.outdoor_entity,
+            workday_entity=self.home.workday_entity,
+        )
+
+    def on_state(
+        self,
+        entity_id: str,
+        when: datetime,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+        lookup: StateLookup,
+    ) -> list[tuple[Channel, Outcome]]:
+        """Pass one state change to every channel watching the entity."""
+        outcomes = []
+        built: dict[str, Conditions] = {}
+        for zone, channel in self._route.get(entity_id, ()):
+            x = built.get(zone.zone_id)
+            if x is None:
+                x = built[zone.zone_id] = self.conditions(zone, when, lookup)
+            outcomes.append((channel, channel.on_state(x, entity_id, new, old, source)))
+        return outcomes
+
+    def on_tick(
+        self,
+        when: datetime,
+        lookup: StateLookup,
+        skip: Callable[[Channel], bool] | None = None,
+    ) -> bool:
+        """Read each zone's activity, then tick its channels; True if any learned.
+
+        Channels skip(channel) says are busy elsewhere (learning their history) are
+        left out.
+        """
+        learned = False
+        for zone_id, channels in self.channels.items():
+            zone = self.zones[zone_id]
+            self._read_activity(zone, lookup)
+            x = self.conditions(zone, when, lookup)
+            for channel in channels:
+                if skip is None or not skip(channel):
+                    learned |= channel.on_tick(x)
+        return learned
+
+    def _read_activity(self, zone: Zone, lookup: StateLookup) -> None:
+        """Update the zone's activity from its power and climate sensors now."""
+        if not zone.power and not zone.climate:
+            return
+        climate: dict[str, float | None] = {
+            entity_id: finite(state.attributes.get("current_temperature"))
+            for entity_id in zone.climate
+            if (state := lookup(entity_id)) is not None
+        }
+        power: dict[str, float | None] = {}
+        for sensor in zone.power:
+            if (state := lookup(sensor)) is not None:
+                unit = state.attributes.get("unit_of_measurement")
+                kind = climate if unit in CLIMATE_UNITS else power
+                kind[sensor] = finite(state.state)
+        self.activity_now[zone.zone_id] = self.activity[zone.zone_id].update(
+            power, climate
+        )
+
+    def status(
+        self,
+        when: datetime,
+        lookup: StateLookup,
+        only: Iterable[Channel] | None = None,
+    ) -> dict[tuple[str, str], Mapping[str, Any]]:
+        """Return the channels' status now by (kind, key), one Conditions a zone.
+
+        Every channel's, or only those given.
+        """
+        wanted = None if only is None else {id(channel) for channel in only}
+        result: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for zone_id, channels in self.channels.items():
+            chosen = [c for c in channels if wanted is None or id(c) in wanted]
+            if not chosen:
+                continue
+            x = self.conditions(self.zones[zone_id], when, lookup)
+            for channel in chosen:
+                result[(channel.kind, channel.key)] = channel.status(x)
+        return result
+
+    def zone_of(self, entity_id: str) -> Zone | None:
+        """Return the zone of the first channel that watches an entity."""
+        routes = self._route.get(entity_id)
+        return routes[0][0] if routes else None
+
+    def forecast(
+        self, now: datetime, when: datetime, lookup: StateLookup
+    ) -> Iterator[tuple[Channel, str, Forecast]]:
+        """Yield what every channel predicts at `now` for the moment `when` >= now."""
+        for zone_id, channels in self.channels.items():
+            zone = self.zones[zone_id]
+            if when == now:
+                x = self.conditions(zone, now, lookup)
+            else:
+                x = self.planning(zone, now, when, lookup)
+            for channel in channels:
+                for quantity, forecast in channel.forecast(
+                    x, present=when == now
+                ).items():
+                    yield channel, quantity, forecast
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what every channel learned by kind and key, and the zones' activity."""
+        data: dict[str, Any] = {}
+        for channel in self.all_channels():
+            data.setdefault(channel.kind, {})[channel.key] = channel.to_dict()
+        data[ACTIVITY_KEY] = {
+            zone_id: tracker.to_dict() for zone_id, tracker in self.activity.items()
+        }
+        return data
+
+
+def _object(value: object, what: str) -> dict[str, Any]:
+    """Return a stored object, refusing anything else."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{what}: expected an object, got {type(value).__name__}")
+    return value

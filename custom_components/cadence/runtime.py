@@ -1,0 +1,120 @@
+"""What a loaded Cadence entry holds, and the questions actions and diagnostics ask."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_LEARNING
+from .engine import (
+    Conditions,
+    LightChannel,
+    OccupancyChannel,
+    Pipeline,
+    SetpointModel,
+    StateLookup,
+    ThermostatChannel,
+    Zone,
+)
+from .history import HistoryLearning, saved_history
+from .home import Home
+from .store import CadenceStore, UnreadableStoreError, renamed
+
+if TYPE_CHECKING:
+    from . import CadenceConfigEntry
+    from .coordinator import CadenceCoordinator
+
+# The kinds of channel Home Assistant shows entities for, in the order they are fed.
+KINDS = (ThermostatChannel, OccupancyChannel, LightChannel)
+
+
+@dataclass(kw_only=True)
+class CadenceRuntime:
+    """The home, what it learned, where that is kept, and the live driver."""
+
+    home: Home
+    store: CadenceStore
+    pipeline: Pipeline
+    history: HistoryLearning
+    learning: bool
+    # Home Assistant's current state of an entity.
+    lookup: StateLookup
+    coordinator: CadenceCoordinator | None = None
+    # Reasons readings were skipped, by entity, for diagnostics.
+    rejections: dict[str, Counter[str]] = field(default_factory=dict)
+    # Entities renamed in the registry since loading: old id to new id.
+    renames: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        hass: HomeAssistant,
+        entry: CadenceConfigEntry,
+        store: CadenceStore,
+        stored: dict[str, Any] | None,
+    ) -> CadenceRuntime:
+        """Restore what was learned into a pipeline for the entry's zones.
+
+        Raises UnreadableStoreError when the stored state cannot be used.
+        """
+        home = Home(hass, entry)
+        layout = home.layout()
+
+        def build(zones: Sequence[Zone], data: dict[str, Any]) -> Pipeline:
+            return Pipeline.build(
+                replace(layout, zones=tuple(zones)),
+                KINDS,
+                data,
+                home.facts,
+                dt_util.as_local,
+            )
+
+        try:
+            pipeline = build(home.zones, stored or {})
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise UnreadableStoreError(repr(err)) from err
+        history = HistoryLearning(
+            hass,
+            entry,
+            home,
+            pipeline,
+            saved_history(stored, home.zones),
+            lambda zones: build(zones, {}),
+        )
+        return cls(
+            home=home,
+            store=store,
+            pipeline=pipeline,
+            history=history,
+            learning=bool(entry.options.get(CONF_LEARNING, True)),
+            lookup=hass.states.get,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the learned state, JSON-safe, in the store's layout."""
+        data = {**self.pipeline.to_dict(), "history": self.history.as_dict()}
+        for old, new in self.renames.items():
+            data = renamed(data, old, new)
+        return data
+
+    def thermostat(self, entity_id: str) -> ThermostatChannel | None:
+        """Return the channel of a thermostat, None when no zone has it."""
+        channel = self.pipeline.channel(ThermostatChannel.kind, entity_id)
+        return channel if isinstance(channel, ThermostatChannel) else None
+
+    def setpoint_model(self, entity_id: str, target: str) -> SetpointModel | None:
+        """Return the model of one setpoint of a thermostat, None when not learned."""
+        channel = self.thermostat(entity_id)
+        if channel is None or (learner := channel.learners.get(target)) is None:
+            return None
+        return learner.model
+
+    def planning(self, zone: Zone, when: datetime) -> Conditions:
+        """Return what can be assumed now about a moment, for a zone."""
+        return self.pipeline.planning(zone, dt_util.utcnow(), when, self.lookup)
