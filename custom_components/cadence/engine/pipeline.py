@@ -244,9 +244,7 @@ class Pipeline:
             else:
                 x = self.planning(zone, now, when, lookup)
             for channel in channels:
-                for quantity, forecast in channel.forecast(
-                    x, present=when == now
-                ).items():
+                for quantity, forecast in channel.forecast(x, now).items():
                     yield channel, quantity, forecast
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from ..const import LOGGER, REFRESH_INTERVAL
-from ..engine import Pipeline, Reading
+from ..engine import Pipeline, Reading, Source
 from ..home import Home, StateView, source_of
 from ..repairs import async_update_history_issue
 from .plan import HistoryPlan, HistorySummary
@@ -79,10 +79,23 @@ class HistoryReplay:
         """Return an entity's state at the moment being replayed."""
         return self._view.get(entity_id)
 
-    def begin(self, states: Iterable[RecordedState]) -> None:
-        """Take the states entities were in when the replay starts, learning nothing."""
+    def begin(self, states: Iterable[RecordedState], start: datetime) -> None:
+        """Take the states entities were in when the replay starts, teaching nothing.
+
+        As at a live start, each channel takes its entities' states as found.
+        """
+        states = list(states)
         for state in states:
             self._view[state.entity_id] = state
+        for state in states:
+            self._pipeline.on_state(
+                state.entity_id,
+                start,
+                _reading(state),
+                None,
+                Source.UNKNOWN,
+                self.lookup,
+            )
 
     def apply(self, raw: RawState) -> None:
         """Replay one recorded state change."""
@@ -251,7 +264,8 @@ class HistoryRun:
         self._replay.begin(
             await instance.async_add_executor_job(
                 read_states_before, self._hass, entity_ids, detailed, start_ts
-            )
+            ),
+            plan.start,
         )
         step = STATE_WINDOW.total_seconds()
         windows = [

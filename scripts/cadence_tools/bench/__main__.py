@@ -19,6 +19,7 @@ from .anomaly import run_anomaly
 from .cost import run_cost
 from .lights import run_lights
 from .occupancy import run_occupancy
+from .occupancy_leads import run_occupancy_leads
 from .report import write
 from .setpoint import WARM_UP_DAYS, run_one
 from .speed import run_speed
@@ -35,6 +36,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_lights()
     if kind == "anomaly":
         return kind, run_anomaly()
+    if kind == "occupancy_leads":
+        return kind, run_occupancy_leads()
     return kind, run_occupancy()
 
 
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed in SEEDS
         for lead in (0.0, 24.0)
     ]
-    tasks += [delayed(_task)(kind) for kind in ("anomaly", "lights", "occupancy")]
+    tasks += [delayed(_task)(kind) for kind in ("anomaly", "lights", "occupancy", "occupancy_leads")]
     print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)
     done = Parallel(n_jobs=2, verbose=5)(tasks)
     results: dict[str, object] = {"setpoint": [r for k, r in done if k == "setpoint"]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from ..features import Conditions
@@ -77,13 +78,11 @@ class Channel(Protocol):
         """Return what the entities show now, by the name each entity reads."""
         ...
 
-    def forecast(
-        self, x: Conditions, *, present: bool = False
-    ) -> Mapping[str, Forecast]:
-        """Return what is predicted for the moment x.when, by quantity.
+    def forecast(self, x: Conditions, now: datetime) -> Mapping[str, Forecast]:
+        """Return what is predicted at `now` for the moment x.when, by quantity.
 
-        `present`: x is the moment now, not a planning view of a later one; verdicts
-        about the present (is this reading anomalous) are given only then.
+        When now is x.when, x is the present; verdicts about the present (is this
+        reading anomalous) are given only then.
         """
         ...
 

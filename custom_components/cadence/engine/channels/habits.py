@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Self
 from ..features import Conditions, advance
 from ..layout import HomeLayout, Zone
 from ..models.habit import BinaryFeed
+from ..models.occupancy import OccupancyModel
 from ..states import Reading, Source
 from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
 
@@ -97,9 +98,9 @@ class LightChannel:
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the probability the light is on now, once anything was learned."""
-        return dict(self.forecast(x))
+        return self.forecast(x, x.when)
 
-    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the probability that the light is on at x.when."""
         model = self.feed.model
         if not model.samples:
@@ -113,16 +114,48 @@ class LightChannel:
         return self.feed.to_dict()
 
 
+class ZoneHabit:
+    """The occupancy model in the shape a BinaryFeed teaches: labelled moments."""
+
+    def __init__(self, model: OccupancyModel | None = None) -> None:
+        """Teach the given model, or a new one."""
+        self.model = model or OccupancyModel()
+
+    @property
+    def samples(self) -> int:
+        """Return how many labels were learned."""
+        return self.model.samples
+
+    def learn(self, x: Conditions, on: bool, weight: float = 1.0) -> None:
+        """Learn whether the zone was in use within 15 minutes of x.when."""
+        self.model.learn(x.when, on)
+
+    def predict(self, x: Conditions) -> float:
+        """Return the probability of use within 15 minutes of x.when, from now."""
+        return self.model.in_use_soon(x.when)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the model, JSON-safe."""
+        return self.model.to_dict()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ZoneHabit:
+        """Rebuild from `to_dict` output; raise ValueError, TypeError or KeyError."""
+        return cls(OccupancyModel.from_dict(data))
+
+
 class OccupancyChannel:
     """Whether a zone will see motion within the next 15 minutes."""
 
     kind: ClassVar[str] = "occupancy"
 
-    def __init__(self, zone: Zone, feed: BinaryFeed | None = None) -> None:
+    def __init__(self, zone: Zone, feed: BinaryFeed[ZoneHabit] | None = None) -> None:
         """Learn the zone's occupancy into feed (a fresh one by default)."""
         self.key = zone.zone_id
         self.motion = zone.motion
-        self.feed = feed or BinaryFeed(horizon=OCCUPANCY_HORIZON)
+        self.feed: BinaryFeed[ZoneHabit] = feed or BinaryFeed(
+            ZoneHabit(), horizon=OCCUPANCY_HORIZON
+        )
         # The last state of each motion sensor that reported one.
         self._states: dict[str, str] = {}
         self._forecast: tuple[datetime, tuple[tuple[datetime, float], ...]] | None = (
@@ -137,7 +170,9 @@ class OccupancyChannel:
         if not zone.motion:
             return []
         saved = stored.get(zone.zone_id)
-        return [cls(zone, None if saved is None else BinaryFeed.from_dict(saved))]
+        if saved is None:
+            return [cls(zone)]
+        return [cls(zone, BinaryFeed[ZoneHabit].from_dict(saved, ZoneHabit.from_dict))]
 
     def watches(self) -> tuple[str, ...]:
         """Return the zone's motion, occupancy and presence sensors."""
@@ -159,6 +194,8 @@ class OccupancyChannel:
         states = self._states.values()
         combined = "on" if "on" in states else ("off" if "off" in states else "unknown")
         self.feed.update(x.when, combined)
+        if combined != "unknown":
+            self.feed.model.model.observe(x.when, combined == "on")
         return NOTHING
 
     def on_tick(self, x: Conditions) -> bool:
@@ -167,7 +204,7 @@ class OccupancyChannel:
 
     def status(self, x: Conditions) -> dict[str, OccupancyStatus]:
         """Return the probability of use within 15 minutes and the next 24 hours."""
-        now = self.forecast(x).get("occupancy")
+        now = self.forecast(x, x.when).get("occupancy")
         if now is None:
             return {}
         cached = self._forecast
@@ -176,7 +213,8 @@ class OccupancyChannel:
                 advance(x.when, step * FORECAST_STEP)
                 for step in range(1, FORECAST_STEPS + 1)
             )
-            series = tuple((t, self.feed.predict(x.planned(t))) for t in moments)
+            model = self.feed.model.model
+            series = tuple((t, model.predict(x.when, t)) for t in moments)
             cached = self._forecast = (x.when, series)
         arrival, vacancy = crossings(now.value, cached[1])
         return {
@@ -188,14 +226,15 @@ class OccupancyChannel:
             )
         }
 
-    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
-        """Return the probability of motion within 15 minutes of x.when."""
-        model = self.feed.model
+    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
+        """Return the probability of use within 15 minutes of x.when, made at now."""
+        model = self.feed.model.model
         if not model.samples:
             return {}
         return {
             "occupancy": Forecast(
-                self.feed.predict(x), sample_confidence(model.samples)
+                model.predict(now.astimezone(x.when.tzinfo), x.when),
+                model.confidence(x.when),
             )
         }
 

@@ -9,6 +9,7 @@ forecast at any lead; the verdicts speak only of the present moment.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from ..features import Conditions
@@ -64,9 +65,9 @@ class LevelChannel:
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the expected value and the verdicts now."""
-        return self.forecast(x, present=True)
+        return self.forecast(x, x.when)
 
-    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the value expected at x.when; the verdicts too for the present."""
         feed = self.feed
         value = feed.expected(x)
@@ -74,7 +75,7 @@ class LevelChannel:
             return {}
         trust = sample_confidence(feed.model.samples)
         result = {"expected": Forecast(value, trust)}
-        if present:
+        if now == x.when:
             result["anomaly"] = Forecast(float(feed.anomaly), trust)
             result["anomaly_score"] = Forecast(feed.anomaly_score, trust)
         return result
@@ -127,11 +128,11 @@ class ActivityWatchChannel:
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the verdicts now."""
-        return self.forecast(x, present=True)
+        return self.forecast(x, x.when)
 
-    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the verdicts, for the present only: unusual is not forecast."""
-        if not present:
+        if now != x.when:
             return {}
         watch = self.watch
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from ..features import Conditions
@@ -203,7 +204,7 @@ class ThermostatChannel:
             )
         return statuses
 
-    def forecast(self, x: Conditions, *, present: bool = False) -> dict[str, Forecast]:
+    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return each learned setpoint at x.when, in °C."""
         forecasts = {}
         for target, learner in self.learners.items():

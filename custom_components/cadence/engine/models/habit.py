@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 import math
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -227,8 +228,29 @@ def _cell(x: Conditions) -> int:
     return x.when.weekday() * HOURS + x.when.hour
 
 
-class BinaryFeed:
-    """Turns a binary entity's state changes into labelled evidence for a HabitModel.
+class BinaryModel(Protocol):
+    """A model a BinaryFeed teaches: learns labelled moments, saves itself."""
+
+    @property
+    def samples(self) -> int:
+        """Return how many labels were learned."""
+        ...
+
+    def learn(self, x: Conditions, on: bool, weight: float = 1.0) -> None:
+        """Learn that the thing was (or was not) on at x."""
+        ...
+
+    def predict(self, x: Conditions) -> float:
+        """Return the probability that the thing is on at x."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state, JSON-safe."""
+        ...
+
+
+class BinaryFeed[M: BinaryModel = HabitModel]:
+    """Turns a binary entity's state changes into labelled evidence for a model.
 
     `tick` takes a sample every `step` and keeps it, with the Conditions of its
     moment, until its label is known: with horizon 0 the entity's state at that
@@ -242,7 +264,7 @@ class BinaryFeed:
 
     def __init__(
         self,
-        model: HabitModel | None = None,
+        model: M | None = None,
         *,
         horizon: timedelta = timedelta(0),
         step: timedelta = timedelta(minutes=5),
@@ -250,7 +272,7 @@ class BinaryFeed:
         """Feed a model (a new one by default) with labels `horizon` ahead."""
         if horizon < timedelta(0) or step <= timedelta(0):
             raise ValueError("horizon must not be negative and step must be positive")
-        self.model = model if model is not None else HabitModel()
+        self.model: M = model if model is not None else HabitModel()  # type: ignore[assignment]
         self.horizon = horizon
         self.step = step
         # The state since each change (None: unknown), oldest first, in UTC.
@@ -326,11 +348,15 @@ class BinaryFeed:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        model_from_dict: Callable[[dict[str, Any]], M] = HabitModel.from_dict,  # type: ignore[assignment]
+    ) -> Self:
         """Rebuild a feed from `to_dict` output; raise ValueError when malformed."""
         check_version(data, VERSION, "binary feed")
         feed = cls(
-            HabitModel.from_dict(data["model"]),
+            model_from_dict(data["model"]),
             horizon=timedelta(seconds=number(data["horizon_s"])),
             step=timedelta(seconds=number(data["step_s"])),
         )

@@ -1,0 +1,151 @@
+"""Tests for the occupancy and light-habit sensors, through Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.cadence.const import CONF_LEARNING, DOMAIN
+
+from .conftest import MOTION, THERMOSTAT, zone_subentry
+
+LIGHT = "light.living_room_lamp"
+OCCUPANCY = "sensor.living_room_occupancy"
+NEXT_ARRIVAL = "sensor.living_room_next_arrival"
+NEXT_VACANCY = "sensor.living_room_next_vacancy"
+LIGHT_ON = "sensor.living_room_lamp_on_probability"
+
+
+@pytest.fixture
+def habit_entry(living_room: ar.AreaEntry) -> MockConfigEntry:
+    """Return an entry whose zone has a motion sensor and a light."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Cadence",
+        options={CONF_LEARNING: True},
+        entry_id="01CADENCEENTRY",
+        subentries_data=[
+            zone_subentry(living_room.id, [THERMOSTAT], motion=[MOTION], lights=[LIGHT])
+        ],
+    )
+
+
+async def _live_a_week(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, days: int = 7
+) -> None:
+    """Move through days: in the living room 18:00-22:00 with the lamp on."""
+    for _ in range(days * 24 * 12):
+        now = dt_util.now()
+        busy = 18 <= now.hour < 22
+        motion = "on" if busy and now.minute % 10 == 2 else "off"
+        hass.states.async_set(MOTION, motion, {"device_class": "motion"})
+        hass.states.async_set(LIGHT, "on" if busy else "off")
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+@pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")
+async def test_a_week_of_motion_gives_occupancy_and_next_arrival(
+    hass: HomeAssistant,
+    thermostat: str,
+    habit_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a week of evenings, the morning forecasts the evening's arrival."""
+    hass.states.async_set(LIGHT, "off")
+    habit_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(habit_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(OCCUPANCY).state == "unknown"  # nothing learned yet
+
+    await _live_a_week(hass, freezer)
+    freezer.move_to("2026-11-23 10:02:00+01:00")
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    occupancy = hass.states.get(OCCUPANCY)
+    assert float(occupancy.state) < 30  # mornings are empty
+    assert len(occupancy.attributes["forecast"]) == 48
+    arrival = dt_util.parse_datetime(hass.states.get(NEXT_ARRIVAL).state)
+    assert arrival is not None
+    assert 17 <= dt_util.as_local(arrival).hour <= 19
+    vacancy = dt_util.parse_datetime(hass.states.get(NEXT_VACANCY).state)
+    assert vacancy is not None
+    assert vacancy > arrival
+    light = float(hass.states.get(LIGHT_ON).state)
+    assert light < 30
+    # The forecast is bulky: it stays out of the recorder.
+    registry = er.async_get(hass)
+    entity = registry.async_get(OCCUPANCY)
+    assert entity is not None
+    assert entity.translation_key == "occupancy"
+
+
+@pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")
+async def test_occupancy_survives_a_restart(
+    hass: HomeAssistant,
+    thermostat: str,
+    habit_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """What the zone learned is saved and restored with the entry."""
+    hass.states.async_set(LIGHT, "off")
+    habit_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(habit_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _live_a_week(hass, freezer, days=2)
+    before = habit_entry.runtime_data.pipeline.channel("occupancy", "01ZONELIVING")
+    assert before is not None
+    samples = before.to_dict()["model"]["samples"]
+    assert samples > 0
+
+    assert await hass.config_entries.async_reload(habit_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    after = habit_entry.runtime_data.pipeline.channel("occupancy", "01ZONELIVING")
+    assert after is not None
+    assert after.to_dict()["model"]["samples"] == samples
+    assert hass.states.get(OCCUPANCY).state not in ("unknown", "unavailable")
+
+
+async def test_renamed_thermostat_keeps_what_it_learned(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A thermostat renamed in the entity registry keeps its learned model."""
+    from homeassistant.core import Context
+
+    from .conftest import PERSON
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 22},
+        blocking=True,
+        context=Context(user_id=PERSON.user_id),
+    )
+    await hass.async_block_till_done()
+    channel = init_integration.runtime_data.thermostat(THERMOSTAT)
+    assert channel is not None
+    samples = channel.learners["temperature"].model.samples
+    assert samples >= 1
+
+    registry = er.async_get(hass)
+    registry.async_update_entity(THERMOSTAT, new_entity_id="climate.lounge")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    runtime = init_integration.runtime_data
+    assert runtime.thermostat(THERMOSTAT) is None
+    renamed = runtime.thermostat("climate.lounge")
+    assert renamed is not None
+    assert renamed.learners["temperature"].model.samples == samples
+    zone = next(iter(init_integration.subentries.values()))
+    assert zone.data["climate"] == ["climate.lounge"]
