@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         for seed in SEEDS
         for lead in (0.0, 24.0)
     ]
-    tasks += [delayed(_task)(kind) for kind in ("anomaly", "lights", "occupancy", "occupancy_leads")]
+    tasks += [
+        delayed(_task)(kind)
+        for kind in ("anomaly", "lights", "occupancy", "occupancy_leads")
+    ]
     print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)
     done = Parallel(n_jobs=2, verbose=5)(tasks)
     results: dict[str, object] = {"setpoint": [r for k, r in done if k == "setpoint"]}

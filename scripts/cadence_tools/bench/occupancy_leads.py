@@ -73,8 +73,12 @@ def labels(series: Series, ticks: list[datetime]) -> tuple[np.ndarray, np.ndarra
 
 
 def baselines(
-    series: Series, zone: ZoneInfo, ticks: list[datetime], used: np.ndarray,
-    known: np.ndarray, lead: timedelta,
+    series: Series,
+    zone: ZoneInfo,
+    ticks: list[datetime],
+    used: np.ndarray,
+    known: np.ndarray,
+    lead: timedelta,
 ) -> dict[str, np.ndarray]:
     """Return the histogram and persistence forecasts for each tick, made at t - lead."""
     times = [when.astimezone(UTC) for when, _ in series.events]
