@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import importlib
 import json
 import statistics
 import subprocess
@@ -192,6 +193,48 @@ def learned_state() -> dict[str, Any]:
     return feed.to_dict()
 
 
+def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
+    """Return median µs per state change and per tick, and state bytes, per channel.
+
+    A zone with one motion sensor and one light lives a routine for `days`: motion
+    pulses every ten minutes in the evening, the light on with it.
+    """
+    channels = importlib.import_module("custom_components.cadence.engine.channels")
+    zone = engine.Zone(
+        zone_id="zone", name="zone", motion=("binary_sensor.m",), lights=("light.l",)
+    )
+    home = engine.HomeLayout(zones=(zone,))
+    made = {
+        "occupancy": channels.OccupancyChannel.for_zone(zone, home, {}, dict.get)[0],
+        "light": channels.LightChannel.for_zone(zone, home, {}, dict.get)[0],
+    }
+    result = {}
+    for name, channel in made.items():
+        entity = channel.watches()[0]
+        events, ticks = [], []
+        when = datetime(2025, 9, 1, tzinfo=BERLIN)
+        previous = None
+        for _ in range(days * 288):
+            busy = 18 <= when.hour < 22
+            on = busy and (name == "light" or when.minute % 10 == 0)
+            reading = engine.Reading("on" if on else "off", {})
+            x = engine.Conditions(when=when)
+            start = time.perf_counter_ns()
+            channel.on_state(x, entity, reading, previous, engine.Source.PERSON)
+            events.append(time.perf_counter_ns() - start)
+            start = time.perf_counter_ns()
+            channel.on_tick(x)
+            ticks.append(time.perf_counter_ns() - start)
+            previous = reading
+            when += timedelta(minutes=5)
+        result[name] = {
+            "event_us": statistics.median(events) / 1000,
+            "tick_us": statistics.median(ticks) / 1000,
+            "state_bytes": len(json.dumps(channel.to_dict(), separators=(",", ":"))),
+        }
+    return result
+
+
 def run_cost() -> dict[str, Any]:
     """Measure everything; JSON-safe."""
     state = learned_state()
@@ -204,6 +247,7 @@ def run_cost() -> dict[str, Any]:
         "save_load": save_load(state),
         "import_integration": import_cost("custom_components.cadence"),
         "import_in_ha": import_cost("custom_components.cadence", HA_PRELUDE),
+        "channels": channel_cost(),
         "import_engine": import_cost("cadence_tools"),
         "import_nothing": import_cost("json"),
     }

@@ -269,6 +269,11 @@ def write(results: dict[str, Any], docs: Path) -> None:
         "| --- | --- | --- |",
         f"| median µs per event, learn + predict (`SetpointModel`) | {cost['engine_us']:.1f} (slowest pass {cost['engine_worst_us']:.1f}) | `SGDRegressor.partial_fit` + `predict` on `engine.encode` features: {cost['sgd_us']:.0f} (slowest pass {cost['sgd_worst_us']:.0f}; {cost['ratio']:.0f}x slower); `encode` alone {cost['encode_us']:.1f} |",
         f"| engine state per thermostat, compact JSON | {cost['state_bytes']} B | |",
+        *[
+            f"| `{name}` channel: median µs per state change / per 5-minute tick; state | "
+            f"{c['event_us']:.1f} / {c['tick_us']:.1f} µs; {c['state_bytes']} B | 28 days of a routine |"
+            for name, c in cost["channels"].items()
+        ],
         f"| save / load 100 thermostats (JSON + `from_dict`) | {cost['save_load']['save_ms']:.0f} ms / {cost['save_load']['load_ms']:.0f} ms | {cost['save_load']['bytes'] / 1024:.0f} KiB |",
         f"| `import custom_components.cadence` (with Home Assistant) | {cost['import_integration']['seconds']:.2f} s, +{cost['import_integration']['added_mib']:.1f} MiB RSS | a bare interpreter: {cost['import_nothing']['rss_mib']:.0f} MiB RSS |",
         f"| the same inside Home Assistant (its modules already imported) | {cost['import_in_ha']['seconds']:.2f} s, +{cost['import_in_ha']['added_mib']:.1f} MiB RSS | |",
