@@ -56,19 +56,6 @@ class Conditions:
             return calendar_workday(self.when.weekday())
         return self.workday
 
-    def planned(self, when: datetime) -> Conditions:
-        """Return what these conditions let one assume about another moment.
-
-        The outdoor temperature now stands in for later; the workday flag speaks only
-        of its own date, and occupancy and activity now say nothing of another time.
-        """
-        local = when.astimezone(self.when.tzinfo)
-        return Conditions(
-            when=local,
-            workday=self.workday if local.date() == self.when.date() else None,
-            outdoor_c=self.outdoor_c,
-        )
-
     @property
     def slot(self) -> tuple[int, int]:
         """Return (weekday 0=Monday, half-hour slot 0..47) of the local wall clock."""

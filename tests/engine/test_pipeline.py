@@ -1,0 +1,134 @@
+"""Tests for the pipeline that drives every channel, and the channels' saved state."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from custom_components.cadence.engine import (
+    ALL_KINDS,
+    HomeLayout,
+    Pipeline,
+    Reading,
+    Source,
+    Zone,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+ZONE = Zone(
+    zone_id="zone.living",
+    name="Living",
+    climate=("climate.t",),
+    lights=("light.l",),
+    motion=("binary_sensor.m",),
+    power=("sensor.p",),
+)
+HOME = HomeLayout(zones=(ZONE,))
+
+
+def _pipeline(stored: dict[str, Any] | None = None) -> Pipeline:
+    return Pipeline.build(
+        HOME, ALL_KINDS, stored or {}, lambda _: None, lambda t: t.astimezone(BERLIN)
+    )
+
+
+def _live(pipeline: Pipeline, days: int) -> dict[str, Reading]:
+    """Drive a routine through the pipeline: evenings busy, the power sensor up."""
+    states: dict[str, Reading] = {}
+    when = datetime(2026, 3, 2, tzinfo=BERLIN)
+    for _ in range(days * 288):
+        busy = 18 <= when.hour < 22
+        new = {
+            "binary_sensor.m": Reading("on" if busy else "off", {}),
+            "light.l": Reading("on" if busy else "off", {}),
+            "sensor.p": Reading("900" if busy else "60", {"unit_of_measurement": "W"}),
+        }
+        for entity_id, reading in new.items():
+            old = states.get(entity_id)
+            if old != reading:
+                states[entity_id] = reading
+                pipeline.on_state(
+                    entity_id, when, reading, old, Source.PERSON, _lookup(states, when)
+                )
+        pipeline.on_tick(when, _lookup(states, when))
+        when += timedelta(minutes=5)
+    return states
+
+
+def _lookup(states: dict[str, Reading], when: datetime) -> Any:
+    class View:
+        def __init__(self, reading: Reading) -> None:
+            self.state = reading.state
+            self.attributes = reading.attributes
+            self.last_changed = when
+
+    return lambda entity_id: View(states[entity_id]) if entity_id in states else None
+
+
+def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> None:
+    """What each kind learned comes back from to_dict: same statuses, same forecasts."""
+    pipeline = _pipeline()
+    states = _live(pipeline, 8)
+    stored = pipeline.to_dict()
+    assert set(stored) == {
+        "thermostats",
+        "occupancy",
+        "lights",
+        "levels",
+        "activity_watch",
+        "activity",
+    }
+    restored = _pipeline(stored)
+    when = datetime(2026, 3, 10, 19, 0, tzinfo=BERLIN)
+    lookup = _lookup(states, when)
+    before = pipeline.status(when, lookup)
+    after = restored.status(when, lookup)
+    assert before.keys() == after.keys()
+    assert before[("levels", "sensor.p")] == after[("levels", "sensor.p")]
+    assert (
+        before[("activity_watch", "zone.living")]
+        == after[("activity_watch", "zone.living")]
+    )
+    assert before[("lights", "light.l")]["light_on"].value > 0.5  # evenings
+    expected = before[("levels", "sensor.p")]["expected"].value
+    assert expected > 300  # the evening level, not the daytime one
+    later = when + timedelta(hours=12)
+    forecasts = {
+        (channel.kind, quantity)
+        for channel, quantity, _ in restored.forecast(when, later, lookup)
+    }
+    # Verdicts speak of the present only; forecasts of any moment.
+    assert ("levels", "expected") in forecasts
+    assert ("levels", "anomaly") not in forecasts
+    assert ("activity_watch", "anomaly") not in forecasts
+    assert ("occupancy", "occupancy") in forecasts
+
+
+def test_a_change_reaches_only_the_channels_watching_it() -> None:
+    """A light's change goes to the light's channel alone; unknown entities to none."""
+    pipeline = _pipeline()
+    when = datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN)
+    outcomes = pipeline.on_state(
+        "light.l", when, Reading("on", {}), None, Source.PERSON, lambda _: None
+    )
+    assert [channel.kind for channel, _ in outcomes] == ["lights"]
+    assert (
+        pipeline.on_state(
+            "light.other", when, Reading("on", {}), None, Source.PERSON, lambda _: None
+        )
+        == []
+    )
+    assert pipeline.zone_of("light.l") == ZONE
+    assert pipeline.zone_of("light.other") is None
+
+
+def test_a_gone_entity_pauses_its_channels() -> None:
+    """An entity removed from Home Assistant (new state None) is unknown, not off."""
+    pipeline = _pipeline()
+    when = datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN)
+    for entity_id in ("sensor.p", "binary_sensor.m", "light.l"):
+        pipeline.on_state(entity_id, when, None, None, Source.UNKNOWN, lambda _: None)
+    occupancy = pipeline.channel("occupancy", "zone.living")
+    assert occupancy is not None
+    assert occupancy.to_dict()["changes"][-1][1] is None
