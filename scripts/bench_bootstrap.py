@@ -266,7 +266,8 @@ async def _bench(days: int, config_dir: str) -> dict[str, Any]:
         gc.callbacks.remove(full_collections)
         stop.set()
         await ticking
-        summary = entry.runtime_data.history[next(iter(entry.runtime_data.history))]
+        standing = entry.runtime_data.history.standing
+        summary = standing[next(iter(standing))]
         if summary.last is None:
             raise RuntimeError("learning from history did not finish")
         learned = sum(summary.last["entities"].values())
