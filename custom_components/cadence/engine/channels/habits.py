@@ -20,6 +20,7 @@ from ..models.habit import BinaryFeed
 from ..models.occupancy import OccupancyModel
 from ..states import Reading, Source
 from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
+from .feed import EntityFeedChannel
 
 OCCUPANCY_HORIZON = timedelta(minutes=15)
 # The occupancy forecast: the next 24 hours in half-hour steps, recomputed at most
@@ -56,45 +57,25 @@ def crossings(
     return arrival, vacancy
 
 
-class LightChannel:
+class LightChannel(EntityFeedChannel[BinaryFeed]):
     """The on/off habit of one light."""
 
     kind: ClassVar[str] = "lights"
 
-    def __init__(self, entity_id: str, feed: BinaryFeed | None = None) -> None:
-        """Learn the habit of one light into feed (a fresh one by default)."""
-        self.key = entity_id
-        self.feed = feed or BinaryFeed()
+    @staticmethod
+    def entities_of(zone: Zone) -> tuple[str, ...]:
+        """Return the zone's lights."""
+        return zone.lights
 
-    @classmethod
-    def for_zone(
-        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
-    ) -> list[Self]:
-        """Return a channel per light of the zone, restoring what it learned."""
-        return [
-            cls(light, BinaryFeed.from_dict(stored[light]) if light in stored else None)
-            for light in zone.lights
-        ]
+    @staticmethod
+    def new_feed() -> BinaryFeed:
+        """Return a feed of whether the light is on at the moment."""
+        return BinaryFeed()
 
-    def watches(self) -> tuple[str, ...]:
-        """Return the light."""
-        return (self.key,)
-
-    def on_state(
-        self,
-        x: Conditions,
-        entity_id: str,
-        new: Reading | None,
-        old: Reading | None,
-        source: Source,
-    ) -> Outcome:
-        """Note whether the light is on from now on (gone: unknown)."""
-        self.feed.update(x.when, "unavailable" if new is None else new.state)
-        return NOTHING
-
-    def on_tick(self, x: Conditions) -> bool:
-        """Sample the light's state at x."""
-        return self.feed.tick(x)
+    @staticmethod
+    def feed_from_dict(data: dict[str, Any]) -> BinaryFeed:
+        """Restore a light's feed."""
+        return BinaryFeed.from_dict(data)
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the probability the light is on now, once anything was learned."""
@@ -108,10 +89,6 @@ class LightChannel:
         return {
             "light_on": Forecast(model.predict(x), sample_confidence(model.samples))
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the light's feed, JSON-safe."""
-        return self.feed.to_dict()
 
 
 class ZoneHabit:

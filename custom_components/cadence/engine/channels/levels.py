@@ -18,50 +18,28 @@ from ..models.anomaly import ActivityWatch
 from ..models.level import LevelFeed
 from ..states import Reading, Source
 from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
+from .feed import EntityFeedChannel
 
 
-class LevelChannel:
+class LevelChannel(EntityFeedChannel[LevelFeed]):
     """The expected value and anomaly verdict of one numeric sensor."""
 
     kind: ClassVar[str] = "levels"
 
-    def __init__(self, entity_id: str, feed: LevelFeed | None = None) -> None:
-        """Learn one sensor into feed (a fresh one by default)."""
-        self.key = entity_id
-        self.feed = feed or LevelFeed()
+    @staticmethod
+    def entities_of(zone: Zone) -> tuple[str, ...]:
+        """Return the zone's numeric sensors."""
+        return zone.power
 
-    @classmethod
-    def for_zone(
-        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
-    ) -> list[Self]:
-        """Return a channel per numeric sensor of the zone."""
-        return [
-            cls(
-                sensor,
-                LevelFeed.from_dict(stored[sensor]) if sensor in stored else None,
-            )
-            for sensor in zone.power
-        ]
+    @staticmethod
+    def new_feed() -> LevelFeed:
+        """Return a fresh level feed."""
+        return LevelFeed()
 
-    def watches(self) -> tuple[str, ...]:
-        """Return the sensor."""
-        return (self.key,)
-
-    def on_state(
-        self,
-        x: Conditions,
-        entity_id: str,
-        new: Reading | None,
-        old: Reading | None,
-        source: Source,
-    ) -> Outcome:
-        """Take a reported value (gone: unavailable)."""
-        self.feed.update(x.when, "unavailable" if new is None else new.state)
-        return NOTHING
-
-    def on_tick(self, x: Conditions) -> bool:
-        """Sample the sensor at x."""
-        return self.feed.tick(x)
+    @staticmethod
+    def feed_from_dict(data: dict[str, Any]) -> LevelFeed:
+        """Restore a sensor's feed."""
+        return LevelFeed.from_dict(data)
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the expected value and the verdicts now."""
@@ -79,10 +57,6 @@ class LevelChannel:
             result["anomaly"] = Forecast(float(feed.anomaly), trust)
             result["anomaly_score"] = Forecast(feed.anomaly_score, trust)
         return result
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the sensor's feed, JSON-safe."""
-        return self.feed.to_dict()
 
 
 class ActivityWatchChannel:
