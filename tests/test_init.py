@@ -70,12 +70,18 @@ async def test_unload_saves_and_setup_restores_the_same_predictions(
         ),
         stored_file({"thermostats": ["not", "an", "object"]}, minor_version=1),
         stored_file({}, minor_version=1, version=STORAGE_VERSION + 1),
+        stored_file({"settings": {"theme": "dark"}}, minor_version=4),
+        stored_file({"occupancy": {"01ZONELIVING": {"version": 1}}}, minor_version=4),
+        stored_file({"lights": [], "thermostats": {}}, minor_version=4),
     ],
     ids=[
         "not_an_object",
         "bad_model",
         "bad_layout",
         "from_newer_cadence",
+        "valid_json_none_of_the_expected_keys",
+        "bad_occupancy_model",
+        "a_key_that_is_not_an_object",
     ],
 )
 async def test_unreadable_state_is_set_aside_and_relearned(
