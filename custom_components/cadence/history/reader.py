@@ -62,11 +62,6 @@ class RecordedState(NamedTuple):
     first: bool = False
 
     @property
-    def domain(self) -> str:
-        """Return the entity's domain."""
-        return self.entity_id.partition(".")[0]
-
-    @property
     def last_changed(self) -> datetime:
         """Return when this state began."""
         return dt_util.utc_from_timestamp(self.last_changed_ts)
