@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
@@ -13,6 +14,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+import voluptuous as vol
 
 from custom_components.cadence.const import CONF_LEARNING, DOMAIN
 
@@ -149,3 +151,73 @@ async def test_renamed_thermostat_keeps_what_it_learned(
     assert renamed.learners["temperature"].model.samples == samples
     zone = next(iter(init_integration.subentries.values()))
     assert zone.data["climate"] == ["climate.lounge"]
+
+
+@pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")
+async def test_predict_answers_occupancy_and_light_on_days_ahead(
+    hass: HomeAssistant,
+    thermostat: str,
+    living_room: ar.AreaEntry,
+    habit_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """cadence.predict forecasts a zone's occupancy and a light, evenings high."""
+    hass.states.async_set(LIGHT, "off")
+    habit_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(habit_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "predict",
+            {"entity_id": LIGHT},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "nothing_learned_yet"
+
+    await _live_a_week(hass, freezer)
+    evening = dt_util.now().replace(hour=19, minute=30) + timedelta(days=3)
+    morning = evening.replace(hour=10)
+    answers = {}
+    for what in ({"zone": living_room.id}, {"entity_id": LIGHT}):
+        for when in (evening, morning):
+            answers[
+                next(iter(what.values())), when.hour
+            ] = await hass.services.async_call(
+                DOMAIN,
+                "predict",
+                {**what, "time": when.isoformat()},
+                blocking=True,
+                return_response=True,
+            )
+    occupancy = answers[living_room.id, 19]
+    assert occupancy["quantity"] == "occupancy"
+    assert occupancy["unit"] == "%"
+    assert occupancy["value"] > 50 > answers[living_room.id, 10]["value"]
+    assert answers[LIGHT, 19]["value"] > 50 > answers[LIGHT, 10]["value"]
+    assert answers[LIGHT, 19]["quantity"] == "light_on"
+
+
+async def test_predict_refuses_what_no_zone_learns(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An unknown area or a light no zone has is the caller's mistake, named."""
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "predict", {"zone": "attic"}, blocking=True, return_response=True
+        )
+    assert err.value.translation_key == "zone_not_found"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "predict",
+            {"entity_id": "light.garage"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "not_learned"
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(
+            DOMAIN, "predict", {}, blocking=True, return_response=True
+        )

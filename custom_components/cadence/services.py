@@ -53,7 +53,21 @@ _BASE_SCHEMA = {
     ),
 }
 GET_SCHEDULE_SCHEMA = vol.Schema(_BASE_SCHEMA)
-PREDICT_SCHEMA = vol.Schema({**_BASE_SCHEMA, vol.Optional(ATTR_TIME): cv.datetime})
+PREDICT_SCHEMA = vol.All(
+    vol.Schema(
+        {
+            vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(
+                ["climate", "light"]
+            ),
+            vol.Exclusive(ATTR_ZONE, "what"): cv.string,
+            vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
+                (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
+            ),
+            vol.Optional(ATTR_TIME): cv.datetime,
+        }
+    ),
+    cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE),
+)
 LEARN_FROM_HISTORY_SCHEMA = vol.Schema(
     {
         vol.Optional(ATTR_ZONE): cv.string,
@@ -154,8 +168,10 @@ async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_predict(call: ServiceCall) -> ServiceResponse:
-    """Return the predicted setpoint of a thermostat at a time (default now)."""
+    """Return a prediction at a time (default now): setpoint, light on, occupancy."""
     runtime = _runtime(call.hass)
+    if ATTR_ZONE in call.data or call.data[ATTR_ENTITY_ID].startswith("light."):
+        return _habit_prediction(runtime, call)
     entity_id: str = call.data[ATTR_ENTITY_ID]
     setpoint: str = call.data[ATTR_SETPOINT]
     model = _model(runtime, entity_id, setpoint)
@@ -216,6 +232,47 @@ async def _async_learn_from_history(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"error": repr(err)},
         ) from err
     return task.result().as_dict()
+
+
+def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any]:
+    """Return a zone's occupancy or a light's on-probability at a time, in %."""
+    when = _aware(call.data.get(ATTR_TIME))
+    if (area_id := call.data.get(ATTR_ZONE)) is not None:
+        zone = next((z for z in runtime.home.zones if z.area_id == area_id), None)
+        if zone is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="zone_not_found",
+                translation_placeholders={CONF_AREA: area_id},
+            )
+        kind, key, quantity, subject = "occupancy", zone.zone_id, "occupancy", area_id
+    else:
+        key = subject = call.data[ATTR_ENTITY_ID]
+        zone = next((z for z in runtime.home.zones if key in z.lights), None)
+        kind, quantity = "lights", "light_on"
+    channel = None if zone is None else runtime.pipeline.channel(kind, key)
+    if zone is None or channel is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_learned",
+            translation_placeholders={ATTR_ENTITY_ID: subject},
+        )
+    x = runtime.planning(zone, when)
+    forecast = channel.forecast(x, dt_util.utcnow()).get(quantity)
+    if forecast is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="nothing_learned_yet",
+            translation_placeholders={"subject": subject},
+        )
+    return {
+        ("zone" if kind == "occupancy" else ATTR_ENTITY_ID): subject,
+        "quantity": quantity,
+        "time": x.when.isoformat(),
+        "unit": "%",
+        "value": round(100.0 * forecast.value, 1),
+        "confidence": round(forecast.confidence, 3),
+    }
 
 
 def _aware(when: datetime | None) -> datetime:
