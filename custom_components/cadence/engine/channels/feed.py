@@ -1,4 +1,4 @@
-"""The shape of a channel that feeds one entity's states to one model's feed."""
+"""The shape of a channel that feeds its entities' states to one model's feed."""
 
 from __future__ import annotations
 

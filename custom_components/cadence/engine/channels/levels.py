@@ -16,8 +16,7 @@ from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.anomaly import ActivityWatch
 from ..models.level import LevelFeed
-from ..states import Reading, Source
-from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
+from .base import Facts, Forecast, sample_confidence
 from .feed import EntityFeedChannel
 
 
@@ -59,16 +58,18 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         return result
 
 
-class ActivityWatchChannel:
-    """Whether a zone's motion is unusually absent or present for the time of week."""
+class ActivityWatchChannel(EntityFeedChannel[ActivityWatch]):
+    """Whether a zone's motion is unusually absent or present for the time of week.
+
+    Kept under the zone's id; every motion sensor of the zone feeds its one watch.
+    """
 
     kind: ClassVar[str] = "activity_watch"
 
     def __init__(self, zone: Zone, watch: ActivityWatch | None = None) -> None:
         """Watch the zone's motion sensors."""
-        self.key = zone.zone_id
+        super().__init__(zone.zone_id, watch or ActivityWatch())
         self.motion = zone.motion
-        self.watch = watch or ActivityWatch()
 
     @classmethod
     def for_zone(
@@ -84,22 +85,6 @@ class ActivityWatchChannel:
         """Return the zone's motion sensors."""
         return self.motion
 
-    def on_state(
-        self,
-        x: Conditions,
-        entity_id: str,
-        new: Reading | None,
-        old: Reading | None,
-        source: Source,
-    ) -> Outcome:
-        """Take a motion sensor's state."""
-        self.watch.update(x.when, "unavailable" if new is None else new.state)
-        return NOTHING
-
-    def on_tick(self, x: Conditions) -> bool:
-        """Sample the zone at x."""
-        return self.watch.tick(x)
-
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return the verdicts now."""
         return self.forecast(x, x.when)
@@ -108,12 +93,8 @@ class ActivityWatchChannel:
         """Return the verdicts, for the present only: unusual is not forecast."""
         if now != x.when:
             return {}
-        watch = self.watch
+        watch = self.feed
         return {
             "anomaly": Forecast(float(watch.anomaly), 1.0),
             "anomaly_score": Forecast(watch.anomaly_score, 1.0),
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the zone's watch, JSON-safe."""
-        return self.watch.to_dict()
