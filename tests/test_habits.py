@@ -221,3 +221,143 @@ async def test_predict_refuses_what_no_zone_learns(
         await hass.services.async_call(
             DOMAIN, "predict", {}, blocking=True, return_response=True
         )
+
+
+@pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")
+async def test_get_schedule_gives_the_zones_and_lights_week(
+    hass: HomeAssistant,
+    thermostat: str,
+    living_room: ar.AreaEntry,
+    habit_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """cadence.get_schedule: occupancy and light-on per half hour, evenings high."""
+    hass.states.async_set(LIGHT, "off")
+    habit_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(habit_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_schedule",
+            {"zone": living_room.id},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "nothing_learned_yet"
+
+    await _live_a_week(hass, freezer)
+    zone = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"zone": living_room.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert zone["zone"] == living_room.id
+    assert zone["quantity"] == "occupancy"
+    assert zone["slot_minutes"] == 30
+    assert list(zone["days"]) == [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+    for slots in zone["days"].values():
+        assert len(slots) == 48
+        assert slots[39] > 50 > slots[20]  # 19:30 in use, 10:00 not
+    light = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"entity_id": LIGHT},
+        blocking=True,
+        return_response=True,
+    )
+    assert light["quantity"] == "light_on"
+    assert light["days"]["friday"][40] > 50 > light["days"]["friday"][16]
+    # An on/off lamp has no brightness to schedule.
+    assert "brightness" not in light
+
+
+async def test_renamed_outdoor_and_workday_sensors_are_followed(
+    hass: HomeAssistant, thermostat: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Renaming the home-wide inputs in the registry updates the entry's options."""
+    from custom_components.cadence.const import CONF_OUTDOOR_ENTITY, CONF_WORKDAY_ENTITY
+
+    registry = er.async_get(hass)
+    outdoor = registry.async_get_or_create(
+        "sensor", "test", "outdoor", suggested_object_id="outdoor"
+    ).entity_id
+    workday = registry.async_get_or_create(
+        "binary_sensor", "test", "workday", suggested_object_id="workday"
+    ).entity_id
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={
+            **mock_config_entry.options,
+            CONF_OUTDOOR_ENTITY: outdoor,
+            CONF_WORKDAY_ENTITY: workday,
+        },
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    registry.async_update_entity(outdoor, new_entity_id="sensor.garden_temperature")
+    registry.async_update_entity(workday, new_entity_id="binary_sensor.work_today")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    options = hass.config_entries.async_get_entry(mock_config_entry.entry_id).options
+    assert options[CONF_OUTDOOR_ENTITY] == "sensor.garden_temperature"
+    assert options[CONF_WORKDAY_ENTITY] == "binary_sensor.work_today"
+    runtime = mock_config_entry.runtime_data
+    assert runtime.home.outdoor_entity == "sensor.garden_temperature"
+
+
+@pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")
+async def test_an_occupancy_sensor_that_holds_gives_vacancy_and_arrival(
+    hass: HomeAssistant,
+    thermostat: str,
+    living_room: ar.AreaEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A presence sensor on 18:00-22:00 for a week: in use while on, vacancy at 22."""
+    presence = "binary_sensor.living_room_presence"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Cadence",
+        options={CONF_LEARNING: True},
+        entry_id="01CADENCEENTRY",
+        subentries_data=[
+            zone_subentry(living_room.id, [THERMOSTAT], motion=[presence])
+        ],
+    )
+    hass.states.async_set(presence, "off", {"device_class": "occupancy"})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for _ in range(7 * 24 * 12):
+        held = 18 <= dt_util.now().hour < 22
+        hass.states.async_set(
+            presence, "on" if held else "off", {"device_class": "occupancy"}
+        )
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    freezer.move_to("2026-11-23 19:32:00+01:00")
+    hass.states.async_set(presence, "on", {"device_class": "occupancy"})
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    # On now: in use now, by definition; the forecast says when it will end.
+    assert float(hass.states.get(OCCUPANCY).state) > 99
+    vacancy = dt_util.as_local(
+        dt_util.parse_datetime(hass.states.get(NEXT_VACANCY).state)
+    )
+    assert (vacancy.hour, vacancy.minute) in ((21, 32), (22, 2))
+    arrival = dt_util.parse_datetime(hass.states.get(NEXT_ARRIVAL).state)
+    assert arrival is None or arrival > vacancy

@@ -22,7 +22,13 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER, REFRESH_INTERVAL
+from .const import (
+    CONF_OUTDOOR_ENTITY,
+    CONF_WORKDAY_ENTITY,
+    DOMAIN,
+    LOGGER,
+    REFRESH_INTERVAL,
+)
 from .engine import Channel, Reading, Source, StateView
 from .history import HeldChange, log_failure, unlearned_zones
 from .home import source_of
@@ -80,9 +86,11 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         entry.async_on_unload(
             async_track_state_change_event(self.hass, watched, self._async_on_change)
         )
+        home = runtime.home
+        inputs = [e for e in (home.outdoor_entity, home.workday_entity) if e]
         entry.async_on_unload(
             async_track_entity_registry_updated_event(
-                self.hass, watched, self._async_on_registry_update
+                self.hass, [*watched, *inputs], self._async_on_registry_update
             )
         )
         self._async_take_current_states()
@@ -240,6 +248,16 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                 self.hass.config_entries.async_update_subentry(
                     entry, subentry, data={**subentry.data, **changed}
                 )
+        # The home-wide inputs (outdoor temperature, workday sensor) follow too.
+        options = {
+            key: new
+            for key in (CONF_OUTDOOR_ENTITY, CONF_WORKDAY_ENTITY)
+            if entry.options.get(key) == old
+        }
+        if options:
+            self.hass.config_entries.async_update_entry(
+                entry, options={**entry.options, **options}
+            )
 
     @callback
     def _async_push(self, data: CadenceData) -> None:

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from . import CadenceConfigEntry
 from .const import CONF_AREA
-from .engine import ThermostatChannel, Zone
+from .engine import Channel, LightChannel, OccupancyChannel, ThermostatChannel, Zone
 from .runtime import CadenceRuntime
 
 TO_REDACT = {CONF_AREA, "title", "name"}
@@ -19,14 +19,32 @@ TO_REDACT = {CONF_AREA, "title", "name"}
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: CadenceConfigEntry
 ) -> dict[str, Any]:
-    """Return options, zones and per-thermostat model statistics."""
+    """Return options, zones and what each thermostat, light and zone learned."""
     runtime = entry.runtime_data
     thermostats: dict[str, Any] = {}
-    for zone in runtime.home.zones:
-        for entity_id in zone.climate:
-            if (feed := runtime.thermostat(entity_id)) is None:
-                continue
-            thermostats[entity_id] = _thermostat(runtime, feed)
+    lights: dict[str, Any] = {}
+    occupancy: list[dict[str, Any]] = []
+    for channel in runtime.pipeline.all_channels():
+        if isinstance(channel, ThermostatChannel):
+            thermostats[channel.key] = _thermostat(runtime, channel)
+        elif isinstance(channel, LightChannel):
+            lights[channel.key] = {
+                "samples": channel.feed.model.samples,
+                "brightness_choices": channel.brightness.samples,
+                "color_temp_choices": channel.color_temp.samples,
+                "dimmable": channel.dimmable,
+                "tunable": channel.tunable,
+                "state_bytes": _bytes(channel),
+            }
+        elif isinstance(channel, OccupancyChannel):
+            # Zones are listed by position: their ids are not for sharing.
+            occupancy.append(
+                {
+                    "samples": channel.feed.model.samples,
+                    "sensors": len(channel.watches()),
+                    "state_bytes": _bytes(channel),
+                }
+            )
     return {
         "options": dict(entry.options),
         "learning": runtime.learning,
@@ -38,7 +56,14 @@ async def async_get_config_entry_diagnostics(
             for zone in runtime.home.zones
         ],
         "thermostats": thermostats,
+        "lights": lights,
+        "occupancy": occupancy,
     }
+
+
+def _bytes(channel: Channel) -> int:
+    """Return the size of a channel's saved state."""
+    return len(json.dumps(channel.to_dict()))
 
 
 def _thermostat(runtime: CadenceRuntime, feed: ThermostatChannel) -> dict[str, Any]:

@@ -104,7 +104,11 @@ class Home:
         if (state := self._hass.states.get(entity_id)) is not None:
             return state.attributes
         if (entry := er.async_get(self._hass).async_get(entity_id)) is not None:
-            return {"supported_features": entry.supported_features}
+            # Capabilities hold what a state would (a light's supported colour modes).
+            return {
+                **(entry.capabilities or {}),
+                "supported_features": entry.supported_features,
+            }
         return None
 
     def friendly_name(self, entity_id: str) -> str:

@@ -131,18 +131,51 @@ OCCUPANCY_SENSORS = (
     ),
 )
 
-LIGHT_SENSORS = (
-    CadenceSensorEntityDescription[Forecast](
-        key="light_on_probability",
-        translation_key="light_on_probability",
-        status_name="light_on",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=_percent,
-        attributes_fn=lambda status: {"confidence": round(status.confidence, 3)},
-    ),
+
+def _confidence(status: Forecast) -> dict[str, Any]:
+    """Return the trust in a forecast as an attribute."""
+    return {"confidence": round(status.confidence, 3)}
+
+
+LIGHT_ON_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="light_on_probability",
+    translation_key="light_on_probability",
+    status_name="light_on",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=_percent,
+    attributes_fn=_confidence,
 )
+BRIGHTNESS_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="preferred_brightness",
+    translation_key="preferred_brightness",
+    status_name="brightness",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=lambda status: round(status.value, 1),
+    attributes_fn=_confidence,
+)
+COLOR_TEMP_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="preferred_color_temp",
+    translation_key="preferred_color_temp",
+    status_name="color_temp",
+    native_unit_of_measurement="K",
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=lambda status: round(status.value),
+    attributes_fn=_confidence,
+)
+
+
+def light_sensors(channel: LightChannel) -> list[CadenceSensorEntityDescription[Any]]:
+    """Return the sensors of a light: its habit, and what it can be set to."""
+    return [
+        LIGHT_ON_SENSOR,
+        *([BRIGHTNESS_SENSOR] if channel.dimmable else []),
+        *([COLOR_TEMP_SENSOR] if channel.tunable else []),
+    ]
 
 
 async def async_setup_entry(
@@ -174,7 +207,7 @@ async def async_setup_entry(
             elif isinstance(channel, LightChannel):
                 sensors += [
                     CadenceChannelSensor(coordinator, zone, channel, description)
-                    for description in LIGHT_SENSORS
+                    for description in light_sensors(channel)
                 ]
         sensors.append(CadenceLearningStatusSensor(coordinator, zone))
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.climate.const import (
@@ -33,7 +33,8 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from .engine import SetpointModel
+    from .engine import Channel, SetpointModel
+    from .home import Zone
     from .runtime import CadenceRuntime
 
 SERVICE_GET_SCHEDULE = "get_schedule"
@@ -45,14 +46,23 @@ ATTR_STATISTICS_DAYS = "statistics_days"
 ATTR_SETPOINT = "setpoint"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_MINUTES = 30
+# What a light adds to its on-probability: the brightness and colour people choose.
+PREFERENCES = (("brightness", "%"), ("color_temp", "K"))
 
-_BASE_SCHEMA = {
-    vol.Required(ATTR_ENTITY_ID): cv.entity_domain("climate"),
-    vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
-        (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
+GET_SCHEDULE_SCHEMA = vol.All(
+    vol.Schema(
+        {
+            vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(
+                ["climate", "light"]
+            ),
+            vol.Exclusive(ATTR_ZONE, "what"): cv.string,
+            vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
+                (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
+            ),
+        }
     ),
-}
-GET_SCHEDULE_SCHEMA = vol.Schema(_BASE_SCHEMA)
+    cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE),
+)
 PREDICT_SCHEMA = vol.All(
     vol.Schema(
         {
@@ -148,8 +158,10 @@ def _round(value: float) -> float:
 
 
 async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
-    """Return the learned weekly schedule of a thermostat, in the home's unit."""
+    """Return the learned week of a thermostat, a zone's occupancy or a light."""
     runtime = _runtime(call.hass)
+    if _asks_habit(call):
+        return _habit_schedule(runtime, call)
     entity_id: str = call.data[ATTR_ENTITY_ID]
     setpoint: str = call.data[ATTR_SETPOINT]
     model = _model(runtime, entity_id, setpoint)
@@ -170,7 +182,7 @@ async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
 async def _async_predict(call: ServiceCall) -> ServiceResponse:
     """Return a prediction at a time (default now): setpoint, light on, occupancy."""
     runtime = _runtime(call.hass)
-    if ATTR_ZONE in call.data or call.data[ATTR_ENTITY_ID].startswith("light."):
+    if _asks_habit(call):
         return _habit_prediction(runtime, call)
     entity_id: str = call.data[ATTR_ENTITY_ID]
     setpoint: str = call.data[ATTR_SETPOINT]
@@ -234,9 +246,15 @@ async def _async_learn_from_history(call: ServiceCall) -> ServiceResponse:
     return task.result().as_dict()
 
 
-def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any]:
-    """Return a zone's occupancy or a light's on-probability at a time, in %."""
-    when = _aware(call.data.get(ATTR_TIME))
+def _asks_habit(call: ServiceCall) -> bool:
+    """Say whether an action is about a zone or a light rather than a thermostat."""
+    return ATTR_ZONE in call.data or call.data[ATTR_ENTITY_ID].startswith("light.")
+
+
+def _habit_channel(
+    runtime: CadenceRuntime, call: ServiceCall
+) -> tuple[Zone, Channel, str, str]:
+    """Return the zone, channel, quantity and name of the zone or light asked for."""
     if (area_id := call.data.get(ATTR_ZONE)) is not None:
         zone = next((z for z in runtime.home.zones if z.area_id == area_id), None)
         if zone is None:
@@ -257,22 +275,92 @@ def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, A
             translation_key="not_learned",
             translation_placeholders={ATTR_ENTITY_ID: subject},
         )
+    return zone, channel, quantity, subject
+
+
+def _nothing_learned(subject: str) -> ServiceValidationError:
+    """Return the error for a zone or light that has learned nothing yet."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="nothing_learned_yet",
+        translation_placeholders={"subject": subject},
+    )
+
+
+def _subject_key(quantity: str) -> str:
+    """Return the response key naming what was asked for: zone or entity_id."""
+    return "zone" if quantity == "occupancy" else ATTR_ENTITY_ID
+
+
+def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any]:
+    """Return a zone's occupancy or a light's on-probability at a time, in %."""
+    when = _aware(call.data.get(ATTR_TIME))
+    zone, channel, quantity, subject = _habit_channel(runtime, call)
     x = runtime.planning(zone, when)
-    forecast = channel.forecast(x, dt_util.utcnow()).get(quantity)
+    forecasts = channel.forecast(x, dt_util.utcnow())
+    forecast = forecasts.get(quantity)
     if forecast is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="nothing_learned_yet",
-            translation_placeholders={"subject": subject},
-        )
-    return {
-        ("zone" if kind == "occupancy" else ATTR_ENTITY_ID): subject,
+        raise _nothing_learned(subject)
+    answer: dict[str, Any] = {
+        _subject_key(quantity): subject,
         "quantity": quantity,
         "time": x.when.isoformat(),
         "unit": "%",
         "value": round(100.0 * forecast.value, 1),
         "confidence": round(forecast.confidence, 3),
     }
+    # A light also says the brightness and colour people would choose then.
+    for name, unit in PREFERENCES:
+        if (preference := forecasts.get(name)) is not None:
+            answer[name] = {
+                "value": round(preference.value, 1),
+                "unit": unit,
+                "confidence": round(preference.confidence, 3),
+            }
+    return answer
+
+
+def _habit_schedule(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any]:
+    """Return a zone's occupancy or a light's habit for each half hour of the week.
+
+    The week is the typical one: each slot as forecast a week ahead, where the
+    learned habit speaks and what happens today does not.
+    """
+    zone, channel, quantity, subject = _habit_channel(runtime, call)
+    now = dt_util.now()
+    first = now.date() + timedelta(days=7)
+    days: dict[str, list[float | None]] = {}
+    preferences: dict[str, dict[str, list[float | None]]] = {}
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        name = DAYS[day.weekday()]
+        days[name] = []
+        for slot in range(24 * 60 // SLOT_MINUTES):
+            minutes = slot * SLOT_MINUTES
+            when = datetime.combine(
+                day, time(minutes // 60, minutes % 60), tzinfo=now.tzinfo
+            )
+            forecasts = channel.forecast(runtime.planning(zone, when), now)
+            if (forecast := forecasts.get(quantity)) is None:
+                raise _nothing_learned(subject)
+            days[name].append(round(100.0 * forecast.value, 1))
+            for preference, _ in PREFERENCES:
+                found = forecasts.get(preference)
+                preferences.setdefault(preference, {}).setdefault(name, []).append(
+                    None if found is None else round(found.value, 1)
+                )
+    answer: dict[str, Any] = {
+        _subject_key(quantity): subject,
+        "quantity": quantity,
+        "unit": "%",
+        "slot_minutes": SLOT_MINUTES,
+        "days": {name: days[name] for name in DAYS},
+    }
+    for name, unit in PREFERENCES:
+        week = preferences.get(name, {})
+        if any(v is not None for values in week.values() for v in values):
+            answer[name] = {"unit": unit, "days": {d: week[d] for d in DAYS}}
+    return answer
 
 
 def _aware(when: datetime | None) -> datetime:

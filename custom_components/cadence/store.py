@@ -15,9 +15,12 @@ from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
 # 1.2 added "history", 1.3 the thermostats its runs covered, 1.4 the channels of
-# lights, occupancy and numeric sensors and the zones' activity. Minor versions only
-# add keys, which readers treat as optional.
-STORAGE_MINOR_VERSION = 4
+# lights, occupancy and numeric sensors and the zones' activity, 1.5 a light's
+# preferred brightness and colour beside its on/off habit. Minor versions add keys,
+# which readers treat as optional, and otherwise migrate forward here.
+STORAGE_MINOR_VERSION = 5
+# Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
+LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)
 
 # The layout: each top-level key holds an object keyed by entity id (thermostats:
@@ -45,7 +48,8 @@ class _VersionedStore(Store[dict[str, Any]]):
         if old_major_version > STORAGE_VERSION:
             # Written by a newer Cadence (a downgrade): its layout is unknown to us.
             raise NotImplementedError
-        # Minor versions only ever add keys, which readers treat as optional.
+        if old_minor_version < 5:
+            old_data = migrate_lights(old_data)
         return old_data
 
 
@@ -119,6 +123,20 @@ def check_layout(data: object) -> None:
     for key in LAYOUT_KEYS:
         if key in data and not isinstance(data[key], dict):
             raise UnreadableStoreError(f"{key}: not an object")
+
+
+def migrate_lights(data: dict[str, Any]) -> dict[str, Any]:
+    """Move each light's habit (its whole entry up to 1.4) under "habit" (1.5)."""
+    lights = data.get("lights") if isinstance(data, dict) else None
+    if not isinstance(lights, dict):
+        return data  # check_layout says what is wrong with it
+    return {
+        **data,
+        "lights": {
+            entity_id: {"version": LIGHT_VERSION, "habit": habit}
+            for entity_id, habit in lights.items()
+        },
+    }
 
 
 def renamed(data: dict[str, Any], old: str, new: str) -> dict[str, Any]:

@@ -11,10 +11,13 @@ setpoint_high for thermostats that hold a range). A change with user=1 is a pers
 and teaches; user=0 or empty is taken as an automation's and does not (Cadence never
 learns what automations set). The integration credits kept setpoints every five
 minutes; so does the replay, every five minutes of event time.
-When the engine has its habit model (engine/habit.py): light_on per light (learned
-from its state every five minutes, predicted from time, motion and the zone's
-activity, never from its own state) and occupancy per zone with motion sensors
-(zone.<name>: motion within the next 15 minutes). expected, anomaly and
+light_on per light (learned from its state every five minutes while a person set
+it, predicted from time, motion and the zone's activity, never from its own state);
+brightness per dimmable light (in %, what people choose at that time of day; a
+light is dimmable when its attributes say supported_color_modes other than onoff);
+color_temp (K) where it has color_temp among them; and occupancy per zone with
+motion sensors (zone.<name>: in use within the next 15 minutes). Lights follow the
+same rule as thermostats: changes with user=1 teach, others do not. expected, anomaly and
 anomaly_score are absent until the engine has their model.
 
 With --lead L, the value for tick t is what Cadence predicted at t - L for t: made

@@ -138,6 +138,11 @@ def test_round_trip_and_size() -> None:
         (lambda d: d["seen"].__setitem__(0, -1.0), ValueError),
         (lambda d: d.update(today=[[500, 1.0, 1.0]]), ValueError),
         (lambda d: d.update(today=[[0, 2.0, 1.0]]), ValueError),
+        (lambda d: d.update(slot=None), ValueError),
+        (lambda d: d.update(hours="f" * 15), ValueError),
+        (lambda d: d.update(last_on="yesterday"), TypeError),
+        (lambda d: d.update(end=""), ValueError),
+        (lambda d: d.update(end="1" + "0" * 80), ValueError),
     ],
 )
 def test_bad_stored_data_refused(
@@ -159,8 +164,12 @@ def test_not_a_dict_refused() -> None:
 
 
 def test_naive_times_refused() -> None:
-    """Observe, learn and predict refuse naive times."""
+    """Observe, learn and predict refuse naive times, and observe a non-boolean."""
     m = OccupancyModel()
+    with pytest.raises(TypeError, match="expected a datetime"):
+        m.predict("2025-01-01 12:00")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="on must be a bool"):
+        m.observe(datetime(2025, 1, 1, 12, tzinfo=BERLIN), "on")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="timezone-aware"):
         m.observe(datetime(2025, 1, 1, 12), True)  # noqa: DTZ001
     with pytest.raises(ValueError, match="timezone-aware"):
@@ -292,3 +301,19 @@ def test_average_pools_weights() -> None:
     assert pooled._w[0][0] == pytest.approx((a._w[0][0] + b._w[0][0]) / 2, abs=1e-3)
     with pytest.raises(ValueError, match="need at least one model"):
         average([])
+
+
+def test_on_now_is_in_use_now_and_only_now() -> None:
+    """A sensor on now answers the window it is in; later windows stay forecasts."""
+    from custom_components.cadence.engine.models.occupancy import CERTAIN
+
+    m = OccupancyModel()
+    _drive(m, _routine(3))
+    now = datetime(2025, 3, 6, 3, 0, tzinfo=BERLIN)
+    m.observe(now, True)
+    assert m.in_use_soon(now) == CERTAIN
+    assert m.predict(now, now - timedelta(minutes=10)) == CERTAIN
+    assert m.predict(now, now - timedelta(minutes=15)) < CERTAIN
+    assert m.predict(now, now + timedelta(minutes=1)) < CERTAIN
+    m.observe(now + timedelta(minutes=1), False)
+    assert m.in_use_soon(now + timedelta(minutes=1)) < CERTAIN

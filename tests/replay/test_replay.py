@@ -342,6 +342,35 @@ def test_light_habit_and_occupancy_are_predicted(tmp_path: Path) -> None:
     assert soon > rows[at(last, 3), "zone.living", "occupancy"][0]
 
 
+def test_brightness_is_what_people_choose_and_automations_teach_nothing(
+    tmp_path: Path,
+) -> None:
+    """A person dims the lamp to 25 % each evening: brightness 25 %, in the replay."""
+    start = datetime(2026, 3, 2, tzinfo=BERLIN)
+    dimmable = {"supported_color_modes": ["brightness"]}
+    lines = []
+    for day in range(4):
+        evening = start + timedelta(days=day, hours=19)
+        later = evening + timedelta(hours=3)
+        lines += [
+            row(evening, "light.living", "on", dimmable | {"brightness": 64}, user="1"),
+            # The other lamp is an automation's: it teaches nothing.
+            row(evening, "light.hall", "on", dimmable | {"brightness": 255}),
+            row(later, "light.living", "off", dimmable, user="1"),
+            row(later, "light.hall", "off", dimmable),
+        ]
+    home = HOME_YAML.replace(
+        "lights: [light.living]", "lights: [light.living, light.hall]"
+    )
+    assert home != HOME_YAML
+    rows = predictions(tmp_path, lines, home, quantities=("light_on", "brightness"))
+    last = date(2026, 3, 5)
+    value, confidence = rows[at(last, 20), "light.living", "brightness"]
+    assert value == pytest.approx(25.1, abs=0.1)
+    assert 0.0 < confidence < 1.0
+    assert not [key for key in rows if key[1] == "light.hall"]
+
+
 def test_power_sensor_expected_and_anomaly(tmp_path: Path) -> None:
     """A power sensor gets expected at every lead, anomaly rows only at lead 0."""
     start = datetime(2026, 3, 2, tzinfo=BERLIN)

@@ -28,7 +28,8 @@ from .inputs import StateLookup, StateView
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
 from .models.anomaly import ActivityWatch, Verdict
-from .models.habit import BinaryFeed, HabitModel
+from .models.binary import BinaryFeed
+from .models.habit import HabitModel
 from .models.level import LevelFeed, LevelModel
 from .models.logistic import OnlineLogistic
 from .models.rls import RecursiveLeastSquares

@@ -44,8 +44,12 @@ def conditions_from(
     motion: Iterable[str],
     outdoor_entity: str | None,
     workday_entity: str | None,
+    activity: float | None = None,
 ) -> Conditions:
-    """Return what is known at `when` (aware, local) from the states at that moment."""
+    """Return what is known at `when` (aware, local) from the states at that moment.
+
+    The zone's activity, read by the caller from its sensors, is passed through.
+    """
     motions = [
         (state.state, state.last_changed)
         for entity_id in motion
@@ -56,6 +60,7 @@ def conditions_from(
         workday=workday_from(lookup, workday_entity),
         outdoor_c=outdoor_from(lookup, outdoor_entity),
         minutes_since_motion=minutes_since_motion(motions, when),
+        activity=activity,
     )
 
 

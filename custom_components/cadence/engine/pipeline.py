@@ -10,7 +10,6 @@ and passes them to the channels that watch the entity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -125,15 +124,14 @@ class Pipeline:
 
     def conditions(self, zone: Zone, when: datetime, lookup: StateLookup) -> Conditions:
         """Return what is known about a zone at `when`, from the states then."""
-        x = conditions_from(
+        return conditions_from(
             lookup,
             self.to_local(when),
             motion=zone.motion,
             outdoor_entity=self.home.outdoor_entity,
             workday_entity=self.home.workday_entity,
+            activity=self.activity_now.get(zone.zone_id),
         )
-        activity = self.activity_now.get(zone.zone_id)
-        return x if activity is None else replace(x, activity=activity)
 
     def planning(
         self, zone: Zone, now: datetime, when: datetime, lookup: StateLookup

@@ -179,7 +179,9 @@ def replay_light_on(house: dict[str, Any]) -> np.ndarray:
 
     The house becomes one zone: the light, the appliance power and the nine rooms'
     temperature and humidity sensors (as `power` sensors, units included), and the
-    outdoor temperature; each reading is one event per entity.
+    outdoor temperature; each reading is one event per entity. The light's readings
+    are marked a person's (user 1): nothing in that house switched lights but people,
+    and only people teach a light's habit.
     """
     rows = []
     sensors = {"sensor.appliances": ("W", house["power"])}
@@ -189,7 +191,7 @@ def replay_light_on(house: dict[str, Any]) -> np.ndarray:
     for i, when in enumerate(house["times"]):
         stamp = when.isoformat()
         light = "on" if house["on"][i] else "off"
-        rows.append(f"{stamp},light.house,{light},,\n")
+        rows.append(f"{stamp},light.house,{light},,1\n")
         rows.append(f"{stamp},sensor.outdoor,{house['outdoor'][i]},,\n")
         for entity_id, (unit, values) in sensors.items():
             value = values[i]

@@ -11,8 +11,9 @@ from .base import (
     Outcome,
     sample_confidence,
 )
-from .habits import LightChannel, OccupancyChannel, OccupancyStatus
+from .habits import OccupancyChannel, OccupancyStatus
 from .levels import ActivityWatchChannel, LevelChannel
+from .lights import LightChannel
 from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
 # Every kind the engine has, in the order a zone's channels are driven.

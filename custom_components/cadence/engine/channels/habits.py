@@ -1,10 +1,8 @@
-"""Binary habits: is a light on at a moment, will a zone see motion soon.
+"""Occupancy: will a zone be in use soon, and when it will be next.
 
-Each light has a `BinaryFeed` with horizon 0 (is it on at the moment), each zone with
-motion sensors one with a 15-minute horizon (is there motion within the next 15
-minutes), fed with every state change and sampled every five-minute tick with the
-zone's conditions. A light's prediction never sees its own state: only time, motion
-and the zone's activity.
+Each zone with motion, occupancy or presence sensors has a `BinaryFeed` with a
+15-minute horizon (is the zone in use within the next 15 minutes), fed with every
+state change and sampled every five-minute tick with the zone's conditions.
 """
 
 from __future__ import annotations
@@ -16,11 +14,10 @@ from typing import Any, ClassVar, Self
 
 from ..features import Conditions, advance
 from ..layout import HomeLayout, Zone
-from ..models.habit import BinaryFeed
+from ..models.binary import BinaryFeed
 from ..models.occupancy import OccupancyModel
 from ..states import Reading, Source
-from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
-from .feed import EntityFeedChannel
+from .base import NOTHING, Facts, Forecast, Outcome
 
 OCCUPANCY_HORIZON = timedelta(minutes=15)
 # The occupancy forecast: the next 24 hours in half-hour steps, recomputed at most
@@ -29,6 +26,8 @@ FORECAST_STEP = timedelta(minutes=30)
 FORECAST_STEPS = 48
 FORECAST_REFRESH = timedelta(minutes=5)
 IN_USE = 0.5
+# Another zone lends its habit to a new one once it learned a day of ticks.
+POOL_SAMPLES = 24 * 12
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -55,40 +54,6 @@ def crossings(
             vacancy = when
         before = p
     return arrival, vacancy
-
-
-class LightChannel(EntityFeedChannel[BinaryFeed]):
-    """The on/off habit of one light."""
-
-    kind: ClassVar[str] = "lights"
-
-    @staticmethod
-    def entities_of(zone: Zone) -> tuple[str, ...]:
-        """Return the zone's lights."""
-        return zone.lights
-
-    @staticmethod
-    def new_feed() -> BinaryFeed:
-        """Return a feed of whether the light is on at the moment."""
-        return BinaryFeed()
-
-    @staticmethod
-    def feed_from_dict(data: dict[str, Any]) -> BinaryFeed:
-        """Restore a light's feed."""
-        return BinaryFeed.from_dict(data)
-
-    def status(self, x: Conditions) -> dict[str, Forecast]:
-        """Return the probability the light is on now, once anything was learned."""
-        return self.forecast(x, x.when)
-
-    def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
-        """Return the probability that the light is on at x.when."""
-        model = self.feed.model
-        if not model.samples:
-            return {}
-        return {
-            "light_on": Forecast(model.predict(x), sample_confidence(model.samples))
-        }
 
 
 class ZoneHabit:
@@ -147,9 +112,22 @@ class OccupancyChannel:
         if not zone.motion:
             return []
         saved = stored.get(zone.zone_id)
-        if saved is None:
+        if saved is not None:
+            return [
+                cls(zone, BinaryFeed[ZoneHabit].from_dict(saved, ZoneHabit.from_dict))
+            ]
+        # A new zone starts from what the home's other zones learned.
+        others = [
+            model
+            for zone_id, data in stored.items()
+            if zone_id != zone.zone_id
+            and (model := _readable(data)) is not None
+            and model.samples >= POOL_SAMPLES
+        ]
+        if not others:
             return [cls(zone)]
-        return [cls(zone, BinaryFeed[ZoneHabit].from_dict(saved, ZoneHabit.from_dict))]
+        start = OccupancyModel.from_dict(OccupancyModel.pooled(others))
+        return [cls(zone, BinaryFeed(ZoneHabit(start), horizon=OCCUPANCY_HORIZON))]
 
     def watches(self) -> tuple[str, ...]:
         """Return the zone's motion, occupancy and presence sensors."""
@@ -206,7 +184,7 @@ class OccupancyChannel:
     def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the probability of use within 15 minutes of x.when, made at now."""
         model = self.feed.model.model
-        if not model.samples:
+        if not model.informed:
             return {}
         return {
             "occupancy": Forecast(
@@ -218,3 +196,14 @@ class OccupancyChannel:
     def to_dict(self) -> dict[str, Any]:
         """Return the zone's feed, JSON-safe."""
         return self.feed.to_dict()
+
+
+def _readable(data: object) -> OccupancyModel | None:
+    """Return the occupancy model of another zone's stored feed, None if unreadable.
+
+    The other zone's own channel reports a damaged entry; here it is just not lent.
+    """
+    try:
+        return ZoneHabit.from_dict(data["model"]).model  # type: ignore[index]
+    except (ValueError, TypeError, KeyError):
+        return None

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from ..codec import as_list, check_version, integer, number
 from ..features import Conditions
+from ..stats import fade
 from .logistic import sigmoid
 
 VERSION = 1
@@ -65,7 +66,7 @@ PRESENT_GAIN = 3.0
 # Surprise from motion at a quiet time fades by half in this many hours of quiet.
 PRESENT_HALF_LIFE_H = 2.0
 
-_FADE = 0.5 ** (1.0 / HALF_LIFE_DAYS)
+_FADE = fade(1.0, HALF_LIFE_DAYS)
 
 
 class Verdict:
@@ -128,8 +129,7 @@ class Flatness:
         Return log2(run / usual longest run), 0 when shorter or still learning.
         """
         self._learned_h += hours
-        fade = 0.5 ** (hours / RUN_HALF_LIFE_H)
-        self._usual_h = max(RUN_FLOOR_H, self._usual_h * fade)
+        self._usual_h = max(RUN_FLOOR_H, self._usual_h * fade(hours, RUN_HALF_LIFE_H))
         start = self._start
         change = abs(value - start) if start is not None else 0.0
         if start is not None and change <= FLAT_SHARE * self._change:
@@ -259,7 +259,7 @@ class ActivityWatch:
             self._present += PRESENT_GAIN * max(0.0, math.log(P_USUAL / p)) * hours
         else:
             self._absent += -math.log1p(-p) * hours
-            self._present *= 0.5 ** (hours / PRESENT_HALF_LIFE_H)
+            self._present *= fade(hours, PRESENT_HALF_LIFE_H)
         if self._days >= WARMUP_DAYS:
             surprise = max(self._absent, self._present)
             self.anomaly_score = sigmoid(SURPRISE_SLOPE * (surprise - SURPRISE_MID))

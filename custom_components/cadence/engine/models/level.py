@@ -17,6 +17,7 @@ from typing import Any, Self
 from ..codec import as_list, check_version, integer, number
 from ..features import Conditions
 from ..states import finite
+from ..stats import capped_mean
 from .anomaly import (
     CELLS,
     Flatness,
@@ -131,7 +132,7 @@ class LevelModel:
         self._mean[cell] += rate * residual
         self._spread[cell] += rate * (abs(residual) - self._spread[cell])
         self._level += residual / min(self.samples, LEVEL_MEMORY)
-        self._wide += (abs(residual) - self._wide) / min(self.samples, SPREAD_MEMORY)
+        self._wide = capped_mean(self._wide, abs(residual), self.samples, SPREAD_MEMORY)
         self._n[cell] = min(n + 1, CELL_MEMORY)
 
     def _sd(self, cell: int) -> float:
@@ -151,6 +152,10 @@ class LevelModel:
         if self._n[cell] == 0:
             cell = (cell + CELLS // 2) % CELLS
         return self._level + self._mean[cell]
+
+    def predict(self, x: Conditions) -> float | None:
+        """Return the value expected at x (the estimator protocol's name)."""
+        return self.expected(x)
 
     def deviation(self, x: Conditions, value: float) -> float | None:
         """Return how many deviations value is from the expected, None until known."""

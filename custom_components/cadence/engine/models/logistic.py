@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 import math
 from typing import Any, Self
 
@@ -9,6 +10,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ..codec import as_list, check_version, number
+
+# A feature vector: a list of numbers, or a numpy vector.
+type Features = Sequence[float] | npt.NDArray[np.float64]
 
 VERSION = 1
 
@@ -52,7 +56,7 @@ class OnlineLogistic:
         rate: float = 0.1,
         l2: float = 1e-4,
         decay: float = 1.0,
-        coef: npt.NDArray[np.float64] | None = None,
+        coef: Features | None = None,
     ) -> None:
         """Start from the given coefficients, zero (probability 1/2) by default."""
         if n_features < 1:
@@ -66,46 +70,54 @@ class OnlineLogistic:
         self.rate = rate
         self.l2 = l2
         self.decay = decay
-        self._coef = np.zeros(n_features, dtype=np.float64)
+        # Plain lists: for the dozen features of a habit, Python's floats are
+        # several times faster than numpy's per-call overhead.
+        self._coef = [0.0] * n_features
         if coef is not None:
-            self._coef[:] = _clean(coef)
-        self._g2 = np.zeros(n_features, dtype=np.float64)
+            start = _clean(coef)
+            if len(start) != n_features:
+                raise ValueError(
+                    f"expected {n_features} coefficients, got {len(start)}"
+                )
+            self._coef = start
+        self._g2 = [0.0] * n_features
 
     @property
     def coef(self) -> npt.NDArray[np.float64]:
         """Return the current coefficients (a copy)."""
-        return self._coef.copy()
+        return np.array(self._coef, dtype=np.float64)
 
     @property
     def n_features(self) -> int:
         """Return the length of the feature vectors this model takes."""
         return len(self._coef)
 
-    def predict_proba(self, x: npt.NDArray[np.float64]) -> float:
+    def predict_proba(self, x: Features) -> float:
         """Return the probability of a yes at x."""
-        return sigmoid(float(_clean(x).dot(self._coef)))
+        return sigmoid(math.sumprod(self._coef, _clean(x)))
 
-    def learn(self, x: npt.NDArray[np.float64], y: bool, weight: float = 1.0) -> None:
+    def predict(self, x: Features) -> float:
+        """Return the probability of a yes at x (the estimator protocol's name)."""
+        return self.predict_proba(x)
+
+    def learn(self, x: Features, y: bool, weight: float = 1.0) -> None:
         """Take one step on the event (x, y), counted `weight` times."""
         if weight < 0.0 or not math.isfinite(weight):
             raise ValueError(f"weight must be finite and not negative, got {weight}")
         if weight == 0.0:
             return
-        x = _clean(x)
-        coef = self._coef
-        error = sigmoid(float(x.dot(coef))) - (1.0 if y else 0.0)
-        grad = x * (weight * error)
-        if self.l2:
-            grad += coef * (weight * self.l2)
-        g2 = self._g2
-        if self.decay < 1.0:
-            g2 *= self.decay**weight
-        g2 += grad * grad
-        step = np.sqrt(g2)
-        step += _EPS
-        grad *= self.rate
-        grad /= step
-        coef -= grad
+        values = _clean(x)
+        coef, g2 = self._coef, self._g2
+        error = sigmoid(math.sumprod(coef, values)) - (1.0 if y else 0.0)
+        scaled, shrink = weight * error, weight * self.l2
+        keep = self.decay**weight
+        rate = self.rate
+        for i, value in enumerate(values):
+            c = coef[i]
+            grad = value * scaled + c * shrink
+            square = g2[i] * keep + grad * grad
+            g2[i] = square
+            coef[i] = c - grad * rate / (math.sqrt(square) + _EPS)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe."""
@@ -114,8 +126,8 @@ class OnlineLogistic:
             "rate": self.rate,
             "l2": self.l2,
             "decay": self.decay,
-            "coef": self._coef.tolist(),
-            "g2": self._g2.tolist(),
+            "coef": list(self._coef),
+            "g2": list(self._g2),
         }
 
     @classmethod
@@ -124,7 +136,7 @@ class OnlineLogistic:
         check_version(data, VERSION, "online logistic")
         coef = _vector(data["coef"])
         g2 = _vector(data["g2"])
-        if len(g2) != len(coef) or (g2 < 0.0).any():
+        if len(g2) != len(coef) or min(g2) < 0.0:
             raise ValueError("g2 must be one sum of squares per coefficient")
         model = cls(
             len(coef),
@@ -137,21 +149,26 @@ class OnlineLogistic:
         return model
 
 
-def _clean(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Return x with NaN as 0 and every value within the feature limit."""
-    # One cheap test passes the usual vector through; NaN fails it too.
-    if float(np.abs(x).max()) <= FEATURE_LIMIT:
-        return x
-    return np.clip(
-        np.nan_to_num(x, posinf=FEATURE_LIMIT, neginf=-FEATURE_LIMIT),
-        -FEATURE_LIMIT,
-        FEATURE_LIMIT,
-    )
+def _clean(x: Features) -> list[float]:
+    """Return x as floats with NaN as 0 and every value within the feature limit."""
+    values = x.tolist() if isinstance(x, np.ndarray) else [float(v) for v in x]
+    # One cheap test passes the usual vector through; NaN and infinities fail it.
+    total = sum(values)
+    if (
+        math.isfinite(total)
+        and max(values) <= FEATURE_LIMIT
+        and min(values) >= -FEATURE_LIMIT
+    ):
+        return values
+    return [
+        0.0 if math.isnan(v) else max(-FEATURE_LIMIT, min(FEATURE_LIMIT, v))
+        for v in values
+    ]
 
 
-def _vector(values: object) -> npt.NDArray[np.float64]:
-    """Return a non-empty list of finite numbers as a vector, else raise."""
+def _vector(values: object) -> list[float]:
+    """Return a non-empty list of finite numbers, else raise."""
     items = as_list(values)
     if not items:
         raise ValueError("expected at least one number")
-    return np.array([number(v) for v in items], dtype=np.float64)
+    return [number(v) for v in items]
