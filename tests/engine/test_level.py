@@ -13,7 +13,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.cadence.engine.features import Conditions
-from custom_components.cadence.engine.models.level import LevelFeed, LevelModel
+from custom_components.cadence.engine.models.level import LevelModel
+from custom_components.cadence.engine.models.level_feed import LevelFeed
 
 START = datetime(2026, 1, 5, tzinfo=BERLIN)  # a Monday
 STEP = timedelta(minutes=5)

@@ -30,7 +30,8 @@ from .models.activity import ActivityTracker
 from .models.anomaly import ActivityWatch, Verdict
 from .models.binary import BinaryFeed
 from .models.habit import HabitModel
-from .models.level import LevelFeed, LevelModel
+from .models.level import LevelModel
+from .models.level_feed import LevelFeed
 from .models.logistic import OnlineLogistic
 from .models.rls import RecursiveLeastSquares
 from .models.setpoint import Change, Prediction, SetpointModel

@@ -193,11 +193,16 @@ def learned_state() -> dict[str, Any]:
     return feed.to_dict()
 
 
+def _no_facts(entity_id: str) -> None:
+    """Know nothing of an entity but its states."""
+
+
 def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
     """Return median µs per state change and per tick, and state bytes, per channel.
 
     A zone with one motion sensor and one light lives a routine for `days`: motion
-    pulses every ten minutes in the evening, the light on with it.
+    pulses every ten minutes in the evening, the light on with it, dimmable and
+    tunable, at a brightness and colour that change every hour.
     """
     channels = importlib.import_module("custom_components.cadence.engine.channels")
     zone = engine.Zone(
@@ -205,8 +210,8 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
     )
     home = engine.HomeLayout(zones=(zone,))
     made = {
-        "occupancy": channels.OccupancyChannel.for_zone(zone, home, {}, dict.get)[0],
-        "light": channels.LightChannel.for_zone(zone, home, {}, dict.get)[0],
+        "occupancy": channels.OccupancyChannel.for_zone(zone, home, {}, _no_facts)[0],
+        "light": channels.LightChannel.for_zone(zone, home, {}, _no_facts)[0],
     }
     result = {}
     for name, channel in made.items():
@@ -217,7 +222,15 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
         for _ in range(days * 288):
             busy = 18 <= when.hour < 22
             on = busy and (name == "light" or when.minute % 10 == 0)
-            reading = engine.Reading("on" if on else "off", {})
+            attributes = (
+                {"supported_color_modes": ["color_temp"]} if name == "light" else {}
+            )
+            if on and name == "light":
+                attributes |= {
+                    "brightness": 60 + 8 * when.hour,
+                    "color_temp_kelvin": 2200 + 50 * when.hour,
+                }
+            reading = engine.Reading("on" if on else "off", attributes)
             x = engine.Conditions(when=when)
             start = time.perf_counter_ns()
             channel.on_state(x, entity, reading, previous, engine.Source.PERSON)

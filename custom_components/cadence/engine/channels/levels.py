@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Self
 from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.anomaly import ActivityWatch
-from ..models.level import LevelFeed
+from ..models.level_feed import LevelFeed
 from .base import Facts, Forecast, sample_confidence
 from .feed import EntityFeedChannel
 

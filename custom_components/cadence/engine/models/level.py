@@ -1,32 +1,18 @@
 """Numeric sensors: the value expected by time of week, and how unusual a reading is.
 
-`LevelModel` learns a sensor's robust baseline; `LevelFeed` takes the sensor's
-reported states, samples them every few minutes (as a rate for energy counters),
-and combines how far, how long and how flat the readings are into an anomaly score
-and a flag. Power, energy, temperature and humidity sensors all pass through it.
+`LevelModel` learns a sensor's robust baseline; `level_feed.LevelFeed` turns the
+sensor's reported states into its samples and an anomaly score.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
-import math
 from typing import Any, Self
 
 from ..codec import as_list, check_version, integer, number
 from ..features import Conditions
-from ..states import finite
 from ..stats import capped_mean
-from .anomaly import (
-    CELLS,
-    Flatness,
-    Verdict,
-    aware_time,
-    cell_of,
-    elapsed,
-    skipped_counts,
-)
+from .anomaly import CELLS, cell_of
 from .logistic import sigmoid
 
 VERSION = 1
@@ -55,41 +41,8 @@ MIN_SAMPLES = 864
 Z_MID = 4.0
 Z_SLOPE = 1.5
 
-# LevelFeed's evidence, combined in a logistic with fixed weights (no labels exist in
-# a home, so the weights are set by hand and checked on the benchmark):
-#   margin = BIAS + W_Z min(|z|, Z_CAP) + W_HOURS min(hours far, HOURS_CAP)
-#            + W_FLAT max(0, log2(run / usual longest run))
-# |z| is the residual in deviations, smoothed over about Z_SMOOTH; "hours far" how
-# long it has stayed beyond Z_FAR on one side. To flag (score 0.8) a residual of 8
-# deviations must last about 2.8 h, one of 4 about 3.9 h: a laundry cycle or a
-# cold evening passes, a heater left on all night does not. Flatness alone needs
-# a run about 3.6 times the longest usual one (12 h without change where 3.3 h is
-# the longest). On the benchmark, weights of 0.6 and 2.0 (hours capped at 4) found
-# more faults, at twice the false alarms.
-BIAS = -6.0
-W_Z = 0.4
-Z_CAP = 8.0
-W_HOURS = 1.5
-HOURS_CAP = 5.0
-W_FLAT = 4.0
-Z_FAR = 2.5
-Z_NEAR = 1.5
-Z_SMOOTH = timedelta(minutes=30)
-# Back within Z_NEAR, the hours far fade at this many per hour: a flag clears in
-# about an hour once the readings are normal again.
-FAR_FADE = 2.0
-# Counters: a sensor that has only risen (besides resets to below half its value,
-# at most one per RESETS_PER_RISE rises) for a day, at least MIN_RISES times, is a
-# counter of a total, and its rate per hour is what is learned.
-RESET_SHARE = 0.5
-RESETS_PER_RISE = 0.1
-MIN_RISES = 10
-COUNTER_AFTER = timedelta(days=1)
-
 # No home sensor reads beyond this; larger readings are broken, and skipped.
 VALUE_LIMIT = 1e12
-
-_SKIP = ("unknown", "unavailable")
 
 
 class LevelModel:
@@ -201,185 +154,6 @@ class LevelModel:
         model._spread = _cells(data["spread"], _non_negative)
         model._n = _cells(data["n"], lambda v: integer(v, 0, CELL_MEMORY + 1))
         return model
-
-
-class LevelFeed:
-    """Turns a numeric sensor's reported states into evidence and an anomaly verdict.
-
-    `update` takes every reported state; `tick`, called every `step`, learns the
-    latest value (or, for a counter, its rise per hour since the last tick) and
-    updates the verdict. Whether the sensor is a counter is detected unless given
-    (Home Assistant's state_class total_increasing says so); until it is known,
-    ticks learn nothing.
-    """
-
-    def __init__(
-        self,
-        model: LevelModel | None = None,
-        *,
-        step: timedelta = timedelta(minutes=5),
-        counter: bool | None = None,
-    ) -> None:
-        """Feed the given model (a fresh one by default), sampled every `step`."""
-        self.model = model or LevelModel()
-        self.step = step
-        self.counter = counter
-        self.skipped: Counter[str] = Counter()
-        self.anomaly_score = 0.0
-        self._value: float | None = None  # latest reported value, None if unknown
-        self._first: datetime | None = None  # first numeric state, for detection
-        self._rises = 0
-        self._resets = 0
-        self._last_tick: datetime | None = None
-        self._total: float | None = None  # a counter's value at the last tick
-        self._z = 0.0
-        self._far_h = 0.0  # hours beyond Z_FAR; signed by the side
-        self._flatness = Flatness()
-        self._verdict = Verdict()
-
-    @property
-    def anomaly(self) -> bool:
-        """Return whether the sensor is flagged as anomalous now."""
-        return self._verdict.flag
-
-    def expected(self, x: Conditions) -> float | None:
-        """Return the value (a counter's rate per hour) expected at x."""
-        return self.model.expected(x)
-
-    def update(self, when: datetime, state: str) -> None:
-        """Take a reported state; bad ones are skipped and counted by reason."""
-        value = finite(state)
-        if value is None or abs(value) > VALUE_LIMIT:
-            self.skipped[_reason(state) if value is None else "out_of_range"] += 1
-            self._value = None
-            return
-        if self.counter is None:
-            self._detect(when, value)
-        self._value = value
-
-    def _detect(self, when: datetime, value: float) -> None:
-        """Learn from a new value whether the sensor counts a total."""
-        last = self._value
-        if self._first is None:
-            self._first = when
-        if last is not None and value > last:
-            self._rises += 1
-        elif last is not None and value < last:
-            if value > RESET_SHARE * last:
-                self.counter = False
-                return
-            self._resets += 1
-        if self._resets > RESETS_PER_RISE * max(self._rises, 1):
-            self.counter = False
-        elif self._rises >= MIN_RISES and when - self._first >= COUNTER_AFTER:
-            self.counter = True
-
-    def tick(self, x: Conditions) -> bool:
-        """Sample at x: learn the value and update the verdict; True if learned."""
-        step = elapsed(self._last_tick, x.when)
-        first = self._last_tick is None
-        self._last_tick = x.when
-        value = self._value
-        if self.counter is not False:
-            total, self._total = self._total, value
-            if first or value is None or total is None or not step:
-                return False
-            rise = value - total if value >= total else value
-            value = rise / (step.total_seconds() / 3600.0)
-        if value is None or self.counter is None:
-            return False
-        self._evidence(x, value, step)
-        self.model.learn(x, value)
-        return True
-
-    def _evidence(self, x: Conditions, value: float, step: timedelta) -> None:
-        """Update how far, how long and how flat the readings are, and the verdict."""
-        hours = step.total_seconds() / 3600.0
-        z = self.model.deviation(x, value) or 0.0
-        smooth = min(1.0, step / Z_SMOOTH) if step else 1.0
-        self._z += smooth * (max(-Z_CAP, min(Z_CAP, z)) - self._z)
-        side = math.copysign(1.0, self._z)
-        if abs(self._z) >= Z_FAR:
-            if self._far_h * side < 0.0:
-                self._far_h = 0.0
-            self._far_h = side * min(HOURS_CAP, abs(self._far_h) + hours)
-        elif abs(self._z) < Z_NEAR:
-            shrink = max(0.0, abs(self._far_h) - FAR_FADE * hours)
-            self._far_h = math.copysign(shrink, self._far_h)
-        flat = self._flatness.update(value, hours, self._verdict.flag)
-        margin = BIAS + W_Z * abs(self._z) + W_HOURS * abs(self._far_h) + W_FLAT * flat
-        self.anomaly_score = sigmoid(margin) if self.model.samples else 0.0
-        self._verdict.update(self.anomaly_score, step)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the state, JSON-safe."""
-        return {
-            "version": VERSION,
-            "model": self.model.to_dict(),
-            "step_s": self.step.total_seconds(),
-            "counter": self.counter,
-            "skipped": dict(self.skipped),
-            "score": self.anomaly_score,
-            "value": self._value,
-            "first": None if self._first is None else self._first.isoformat(),
-            "rises": [self._rises, self._resets],
-            "last_tick": _iso(self._last_tick),
-            "total": self._total,
-            "evidence": [self._z, self._far_h],
-            "flatness": self._flatness.to_list(),
-            "verdict": self._verdict.to_list(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Rebuild from `to_dict` output; raise ValueError, TypeError or KeyError."""
-        check_version(data, VERSION, "level feed")
-        counter = data["counter"]
-        if counter is not None and not isinstance(counter, bool):
-            raise TypeError(f"level feed: counter must be a flag, got {counter!r}")
-        step_s = number(data["step_s"])
-        if step_s <= 0.0:
-            raise ValueError("level feed: step must be positive")
-        feed = cls(
-            LevelModel.from_dict(data["model"]),
-            step=timedelta(seconds=step_s),
-            counter=counter,
-        )
-        feed.skipped = skipped_counts(data["skipped"])
-        feed.anomaly_score = min(1.0, max(0.0, number(data["score"])))
-        feed._value = _optional(data["value"])
-        feed._first = aware_time(data["first"])
-        feed._rises, feed._resets = (
-            integer(v, 0, 2**63) for v in as_list(data["rises"])
-        )
-        feed._last_tick = aware_time(data["last_tick"])
-        feed._total = _optional(data["total"])
-        feed._z, feed._far_h = (number(v) for v in as_list(data["evidence"]))
-        feed._flatness = Flatness.from_list(data["flatness"])
-        feed._verdict = Verdict.from_list(data["verdict"])
-        return feed
-
-
-def _reason(state: str) -> str:
-    """Return why a state that is not a finite number was skipped."""
-    text = state.strip().lower()
-    if text in _SKIP:
-        return text
-    try:
-        float(text)
-    except ValueError:
-        return "non_numeric"
-    return "not_finite"  # "nan", "inf", or too large for a float
-
-
-def _iso(when: datetime | None) -> str | None:
-    """Return a time as ISO text, None as None."""
-    return None if when is None else when.isoformat()
-
-
-def _optional(value: object) -> float | None:
-    """Return a stored number, None as None."""
-    return None if value is None else number(value)
 
 
 def _non_negative(value: object) -> float:

@@ -4,13 +4,9 @@ Incremental, JSON-safe, stdlib only.
 
 The model has two parts.
 
-1. A time-of-week habit: per local (weekday, hour) cell, fading counts of how
-   often the zone was in use on *earlier days* (today's counts join at the end of
-   the local day, so the habit never echoes what happened minutes ago). Counts fade
-   by half in `HALF_LIFE_DAYS`. Two smoothed log-odds come out of it: the
-   weekday-specific cell and the same hour pooled over all weekdays (each shrunk
-   toward the one above it: cell -> hour -> whole week), so two weeks of data
-   already give a usable prior.
+1. A time-of-week habit (`week.WeekHabit`): fading counts per local weekday and
+   hour of how often the zone was in use on earlier days, as two smoothed
+   log-odds (the weekday's hour, and the hour over all weekdays).
 
 2. Per lead bucket (0, 20 min, 1 h, 3 h, 8 h, 24 h) a small online logistic over
    [1, cell logit, hour logit, on at the issue time, recency of the last "on"
@@ -23,7 +19,8 @@ The model has two parts.
 
 The model keeps the zone's recent state itself (`recent.RecentState`: 26 h of
 5-minute slots as bit masks), so the state at any past issue time is known when a
-label arrives. This works the same for motion
+label arrives. A sensor on now answers the window it is in (CERTAIN), so the
+lead-0 weights learn only what follows "off". This works the same for motion
 sensors that pulse on for seconds (recency and the busy share carry the signal)
 and for occupancy/presence sensors that hold "on" for hours (on-now carries it).
 
@@ -51,8 +48,8 @@ from datetime import datetime, timedelta
 import math
 from typing import Any
 
-from ..stats import fade_days
 from .recent import RecentState, bounded, bounded_int, require_aware, slot_of
+from .week import WeekHabit, items
 
 VERSION = 1
 
@@ -65,30 +62,14 @@ _LEAD_SLOTS = tuple(int(v // 5) for v in LEADS_MIN)
 N_FEATURES = 8
 START = (0.0, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0)
 
-HALF_LIFE_DAYS = 28.0
-CELLS = 7 * 24
-# Shrinkage: a cell counts as this many samples of its hour, an hour as this many
-# of the whole week (a quarter and half an hour of 5-minute labels). Tuned on
-# scripts/bench's occupancy leads: from 6 and 12, the simulated day-ahead forecast
-# went from 0.953 to 0.947 of the histogram, the worst real zone 0.820 to 0.819.
-CELL_PRIOR = 3.0
-HOUR_PRIOR = 6.0
-# A pooled start counts the home's habit as this many labels per hour of the week
-# (an hour of five-minute labels is 12), and lends the weights of leads up to 3 h.
-# On the real homes' zones (scripts/bench, cold start) lending the 8 h and 24 h
-# weights too made the day-ahead forecast worse in 8 of 14 zones.
-POOLED_SEEN = 1.0
+# Lent by a pooled start: the weights of leads up to 3 h. On the real homes' zones
+# (scripts/bench, cold start) lending the 8 h and 24 h weights too made the
+# day-ahead forecast worse in 8 of 14 zones.
 LENT_LEAD_MIN = 180.0
-LOGIT_LIMIT = 6.0
 # AdaGrad online logistic: step, gradient memory, L2 toward START.
 RATE = 0.1
 G2_START = 1.0
 L2 = 1e-4
-
-
-def _logit(p: float) -> float:
-    z = math.log(p / (1.0 - p))
-    return LOGIT_LIMIT if z > LOGIT_LIMIT else max(z, -LOGIT_LIMIT)
 
 
 def _sigmoid(z: float) -> float:
@@ -101,29 +82,15 @@ def _sigmoid(z: float) -> float:
 class OccupancyModel:
     """Probability that a zone is in use within 15 minutes of a moment, at any lead."""
 
-    __slots__ = (
-        "_day",
-        "_g2",
-        "_on",
-        "_pool",
-        "_recent",
-        "_samples",
-        "_seen",
-        "_today",
-        "_w",
-    )
+    __slots__ = ("_g2", "_habit", "_recent", "_samples", "_w")
 
     def __init__(self) -> None:
         """Start knowing nothing: every moment 1/2, no state seen."""
-        self._on = [0.0] * CELLS
-        self._seen = [0.0] * CELLS
-        self._today: dict[int, list[float]] = {}  # cell -> [on, seen] of today
-        self._day: int | None = None  # local date ordinal of the labels being counted
+        self._habit = WeekHabit()
         self._w = [list(START) for _ in LEADS_MIN]
         self._g2 = [[G2_START] * N_FEATURES for _ in LEADS_MIN]
         self._samples = 0
         self._recent = RecentState()
-        self._pool: tuple[list[float], list[float]] | None = None
 
     # -- state -----------------------------------------------------------------
 
@@ -135,7 +102,7 @@ class OccupancyModel:
     @property
     def informed(self) -> bool:
         """Return whether it forecasts anything: learned labels, or a pooled start."""
-        return self._samples > 0 or any(self._seen)
+        return self._samples > 0 or self._habit.informed
 
     def observe(self, when: datetime, on: bool) -> None:
         """Take the sensor's state at `when` (call on every change; repeats are fine)."""
@@ -143,80 +110,22 @@ class OccupancyModel:
 
     # -- habit -----------------------------------------------------------------
 
-    def _close_days(self, day: int) -> None:
-        """Fold today's counts into the habit and fade it by the days passed."""
-        if self._day is None:  # pragma: no cover  # learn sets it first
-            return
-        days = day - self._day
-        today = self._today.items()
-        fade_days(self._on, ((c, o) for c, (o, _) in today), days, HALF_LIFE_DAYS)
-        fade_days(self._seen, ((c, s) for c, (_, s) in today), days, HALF_LIFE_DAYS)
-        self._today = {}
-        self._pool = None
-
-    def _pools(self) -> tuple[list[float], list[float]]:
-        """Return per hour (on, seen) summed over weekdays; last item: whole week."""
-        if self._pool is None:
-            hon = [0.0] * 25
-            hseen = [0.0] * 25
-            for c in range(CELLS):
-                h = c % 24
-                hon[h] += self._on[c]
-                hseen[h] += self._seen[c]
-            hon[24] = sum(hon[:24])
-            hseen[24] = sum(hseen[:24])
-            self._pool = (hon, hseen)
-        return self._pool
-
-    @staticmethod
-    def _bins(local: datetime) -> tuple[int, int, float]:
-        """Return the two hour-of-week cells around the window's centre, and a weight.
-
-        The weight is the second cell's (linear binning: the habit is smooth within
-        hours).
-        """
-        # Centre of [when, when + 15 min), in hours of the week from Monday 0:00,
-        # minus half an hour: cell c covers its hour, centred at c + 0.5.
-        x = local.weekday() * 24 + local.hour + (local.minute + 7.5) / 60.0 - 0.5
-        lo = math.floor(x)
-        t = x - lo
-        return lo % CELLS, (lo + 1) % CELLS, t
-
-    def _cell_p(
-        self, cell: int, hon: list[float], hseen: list[float], week: float
-    ) -> tuple[float, float]:
-        h = cell % 24
-        hour = (hon[h] + HOUR_PRIOR * week) / (hseen[h] + HOUR_PRIOR)
-        return (self._on[cell] + CELL_PRIOR * hour) / (
-            self._seen[cell] + CELL_PRIOR
-        ), hour
-
-    def _prior(self, local: datetime) -> tuple[float, float]:
-        """Return the (weekday-hour, hour) log-odds of the habit at a local time."""
-        hon, hseen = self._pools()
-        week = (hon[24] + 1.0) / (hseen[24] + 2.0)
-        c0, c1, t = self._bins(local)
-        p0, h0 = self._cell_p(c0, hon, hseen, week)
-        p1, h1 = self._cell_p(c1, hon, hseen, week)
-        return _logit(p0 + t * (p1 - p0)), _logit(h0 + t * (h1 - h0))
-
     def prior(self, when: datetime) -> float:
         """Return the habit alone (the weekday-hour cell, smoothed) at `when`."""
         require_aware(when)
-        return _sigmoid(self._prior(when)[0])
+        return _sigmoid(self._habit.logits(when)[0])
 
     def confidence(self, when: datetime) -> float:
         """Return 0..1: how much evidence the habit has at the moment's cell."""
         require_aware(when)
-        seen = self._seen[when.weekday() * 24 + when.hour]
-        return seen / (seen + CELL_PRIOR)
+        return self._habit.confidence(when)
 
     # -- forecast and learning -------------------------------------------------
 
     def _features(
         self, when: datetime, state: tuple[float, float, float, float, float] | None
     ) -> list[float]:
-        zc, zh = self._prior(when)
+        zc, zh = self._habit.logits(when)
         if state is None:
             return [1.0, zc, zh, 0.0, 0.0, 0.0, 0.0, 0.0]
         return [1.0, zc, zh, *state]
@@ -248,13 +157,8 @@ class OccupancyModel:
         if not isinstance(occupied, bool):
             raise TypeError(f"occupied must be a bool, got {occupied!r}")
         y = 1.0 if occupied else 0.0
-        day = when.toordinal()
-        if self._day is None:
-            self._day = day
-        elif day > self._day:
-            self._close_days(day)
-            self._day = day
-        zc, zh = self._prior(when)
+        self._habit.start_day(when.toordinal())
+        zc, zh = self._habit.logits(when)
         slot = slot_of(when)
         # The label is known, so time has reached the window's end: the state
         # observed last has held until then.
@@ -273,15 +177,7 @@ class OccupancyModel:
                     # lead-0 weights learn only what follows "off" (arrivals).
                     continue
             _sgd(ws[b], gs[b], (1.0, zc, zh, x3, x4, x5, x6, x7), y)
-        c0, c1, t = self._bins(when)
-        today = self._today
-        for cell, share in ((c0, 1.0 - t), (c1, t)):
-            counts = today.get(cell)
-            if counts is None:
-                today[cell] = [y * share, share]
-            else:
-                counts[0] += y * share
-                counts[1] += share
+        self._habit.count(when, y)
         self._samples += 1
 
     # -- persistence -----------------------------------------------------------
@@ -301,12 +197,7 @@ class OccupancyModel:
             raise ValueError("average: need at least one model")
         fresh = cls()
         n = float(len(models))
-        # The habit starts from the home's: each cell's average probability, counted
-        # as POOLED_SEEN labels, so the zone's own days take over within a week.
-        for c in range(CELLS):
-            p = sum((m._on[c] + 1.0) / (m._seen[c] + 2.0) for m in models) / n  # noqa: SLF001
-            fresh._on[c] = round(p * POOLED_SEEN, 3)
-            fresh._seen[c] = POOLED_SEEN
+        fresh._habit = WeekHabit.pooled([m._habit for m in models])  # noqa: SLF001
         for b, lead in enumerate(LEADS_MIN):
             if lead > LENT_LEAD_MIN:
                 continue
@@ -325,10 +216,7 @@ class OccupancyModel:
         return {
             "version": VERSION,
             "samples": self._samples,
-            "day": self._day,
-            "on": [round(v, 2) for v in self._on],
-            "seen": [round(v, 2) for v in self._seen],
-            "today": [[c, o, s] for c, (o, s) in sorted(self._today.items())],
+            **self._habit.to_dict(),
             "w": [[round(v, 4) for v in ws] for ws in self._w],
             "g2": [[float(f"{v:.3g}") for v in gs] for gs in self._g2],
             **self._recent.to_dict(),
@@ -343,30 +231,14 @@ class OccupancyModel:
             raise ValueError(f"occupancy: unsupported version {data.get('version')!r}")
         m = cls()
         m._samples = bounded_int(data["samples"], 0, 2**62)
-        day = data["day"]
-        m._day = None if day is None else bounded_int(day, 1, 10**7)
-        on = [bounded(v, 0.0, 1e9) for v in _list(data["on"], CELLS)]
-        seen = [bounded(v, 0.0, 1e9) for v in _list(data["seen"], CELLS)]
-        if any(o > s + 0.02 for o, s in zip(on, seen, strict=True)):
-            raise ValueError("occupancy: counts of on must be within counts seen")
-        m._on, m._seen = on, seen
-        for row in _list(data["today"]):
-            c, o, s = _list(row, 3)
-            c, o, s = (
-                bounded_int(c, 0, CELLS - 1),
-                bounded(o, 0.0, 1e9),
-                bounded(s, 0.0, 1e9),
-            )
-            if o > s:
-                raise ValueError("occupancy: today's on must be within seen")
-            m._today[c] = [o, s]
+        m._habit = WeekHabit.from_dict(data)
         m._w = [
-            [bounded(v, -1e3, 1e3) for v in _list(ws, N_FEATURES)]
-            for ws in _list(data["w"], len(LEADS_MIN))
+            [bounded(v, -1e3, 1e3) for v in items(ws, N_FEATURES)]
+            for ws in items(data["w"], len(LEADS_MIN))
         ]
         m._g2 = [
-            [bounded(v, 0.0, 1e9) for v in _list(gs, N_FEATURES)]
-            for gs in _list(data["g2"], len(LEADS_MIN))
+            [bounded(v, 0.0, 1e9) for v in items(gs, N_FEATURES)]
+            for gs in items(data["g2"], len(LEADS_MIN))
         ]
         m._recent = RecentState.from_dict(data)
         return m
@@ -400,11 +272,3 @@ def _interpolate(lead: float, values: list[float]) -> float:
             t = (x - _LEAD_X[b - 1]) / (_LEAD_X[b] - _LEAD_X[b - 1])
             return values[b - 1] + t * (values[b] - values[b - 1])
     return values[-1]
-
-
-def _list(value: object, length: int | None = None) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError(f"occupancy: expected a list, got {type(value).__name__}")
-    if length is not None and len(value) != length:
-        raise ValueError(f"occupancy: expected {length} items, got {len(value)}")
-    return value

@@ -1,0 +1,151 @@
+"""What each sensor shows: one description per thermostat, zone or light sensor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.climate.const import (
+    ATTR_TARGET_TEMP_HIGH,
+    ATTR_TARGET_TEMP_LOW,
+)
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE
+
+from .engine import Forecast, LightChannel, OccupancyStatus, SetpointStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class CadenceSensorEntityDescription[T](SensorEntityDescription):
+    """Describes a sensor of one channel: which status it reads and how."""
+
+    # The channel status's name this sensor shows (a setpoint attribute, a quantity).
+    status_name: str
+    value_fn: Callable[[T], float | datetime | None]
+    attributes_fn: Callable[[T], dict[str, Any]] = lambda status: {}
+
+
+def _setpoint_value(status: SetpointStatus) -> float | None:
+    """Return the predicted setpoint in °C."""
+    return status.prediction.value_c if status.prediction else None
+
+
+SETPOINT_SENSORS = {
+    description.status_name: description
+    for description in (
+        CadenceSensorEntityDescription[SetpointStatus](
+            key="predicted_setpoint",
+            translation_key="predicted_setpoint",
+            status_name=ATTR_TEMPERATURE,
+            value_fn=_setpoint_value,
+        ),
+        CadenceSensorEntityDescription[SetpointStatus](
+            key="predicted_setpoint_low",
+            translation_key="predicted_setpoint_low",
+            status_name=ATTR_TARGET_TEMP_LOW,
+            value_fn=_setpoint_value,
+        ),
+        CadenceSensorEntityDescription[SetpointStatus](
+            key="predicted_setpoint_high",
+            translation_key="predicted_setpoint_high",
+            status_name=ATTR_TARGET_TEMP_HIGH,
+            value_fn=_setpoint_value,
+        ),
+    )
+}
+
+
+def _percent(forecast: Forecast) -> float:
+    """Return a probability as a percentage."""
+    return round(100.0 * forecast.value, 1)
+
+
+def _occupancy_attributes(status: OccupancyStatus) -> dict[str, Any]:
+    """Return the confidence and the next 24 hours of the occupancy forecast."""
+    return {
+        "confidence": round(status.occupancy.confidence, 3),
+        "forecast": [
+            {"time": when.isoformat(), "occupancy": round(100.0 * p, 1)}
+            for when, p in status.forecast
+        ],
+    }
+
+
+OCCUPANCY_SENSORS = (
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="occupancy",
+        translation_key="occupancy",
+        status_name="occupancy",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda status: _percent(status.occupancy),
+        attributes_fn=_occupancy_attributes,
+    ),
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="next_arrival",
+        translation_key="next_arrival",
+        status_name="occupancy",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda status: status.next_arrival,
+    ),
+    CadenceSensorEntityDescription[OccupancyStatus](
+        key="next_vacancy",
+        translation_key="next_vacancy",
+        status_name="occupancy",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda status: status.next_vacancy,
+    ),
+)
+
+
+def _confidence(status: Forecast) -> dict[str, Any]:
+    """Return the trust in a forecast as an attribute."""
+    return {"confidence": round(status.confidence, 3)}
+
+
+LIGHT_ON_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="light_on_probability",
+    translation_key="light_on_probability",
+    status_name="light_on",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=_percent,
+    attributes_fn=_confidence,
+)
+BRIGHTNESS_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="preferred_brightness",
+    translation_key="preferred_brightness",
+    status_name="brightness",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=lambda status: round(status.value, 1),
+    attributes_fn=_confidence,
+)
+COLOR_TEMP_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="preferred_color_temp",
+    translation_key="preferred_color_temp",
+    status_name="color_temp",
+    native_unit_of_measurement="K",
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=lambda status: round(status.value),
+    attributes_fn=_confidence,
+)
+
+
+def light_sensors(channel: LightChannel) -> list[CadenceSensorEntityDescription[Any]]:
+    """Return the sensors of a light: its habit, and what it can be set to."""
+    return [
+        LIGHT_ON_SENSOR,
+        *([BRIGHTNESS_SENSOR] if channel.dimmable else []),
+        *([COLOR_TEMP_SENSOR] if channel.tunable else []),
+    ]
