@@ -49,34 +49,18 @@ SLOT_MINUTES = 30
 # What a light adds to its on-probability: the brightness and colour people choose.
 PREFERENCES = (("brightness", "%"), ("color_temp", "K"))
 
-GET_SCHEDULE_SCHEMA = vol.All(
-    vol.Schema(
-        {
-            vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(
-                ["climate", "light"]
-            ),
-            vol.Exclusive(ATTR_ZONE, "what"): cv.string,
-            vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
-                (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
-            ),
-        }
+# What an action is about: a thermostat (and which setpoint), a light, or a zone.
+_SUBJECT = {
+    vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(["climate", "light"]),
+    vol.Exclusive(ATTR_ZONE, "what"): cv.string,
+    vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
+        (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
     ),
-    cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE),
-)
+}
+_HAS_SUBJECT = cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE)
+GET_SCHEDULE_SCHEMA = vol.All(vol.Schema(_SUBJECT), _HAS_SUBJECT)
 PREDICT_SCHEMA = vol.All(
-    vol.Schema(
-        {
-            vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(
-                ["climate", "light"]
-            ),
-            vol.Exclusive(ATTR_ZONE, "what"): cv.string,
-            vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
-                (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
-            ),
-            vol.Optional(ATTR_TIME): cv.datetime,
-        }
-    ),
-    cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE),
+    vol.Schema({**_SUBJECT, vol.Optional(ATTR_TIME): cv.datetime}), _HAS_SUBJECT
 )
 LEARN_FROM_HISTORY_SCHEMA = vol.Schema(
     {

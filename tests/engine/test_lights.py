@@ -303,3 +303,53 @@ def test_a_light_back_from_unavailable_is_found_not_chosen() -> None:
     channel.on_tick(at(when))
     assert channel.feed.model.samples == 0
     assert channel.brightness.samples == 0
+
+
+def test_colour_temperatures_are_bounded_inclusively() -> None:
+    """1000 K and 20000 K are colours; a kelvin beyond them is not a light."""
+    assert color_temp_k({"color_temp_kelvin": 1000}) == 1000
+    assert color_temp_k({"color_temp_kelvin": 20000}) == 20000
+    assert color_temp_k({"color_temp_kelvin": 20001}) is None
+    assert brightness_pct({"brightness": 0}) == 0.0
+    assert brightness_pct({"brightness": -1}) is None
+
+
+@pytest.mark.parametrize(("ticks", "lent"), [(24 * 12, True), (24 * 12 - 1, False)])
+def test_a_light_lends_its_habit_after_a_day_of_ticks(ticks: int, lent: bool) -> None:
+    """Exactly a day of five-minute samples (288) is enough to lend; one fewer is not."""
+    old = LightChannel(LIGHT)
+    old.on_state(at(START), LIGHT, lamp("on"), lamp("off"), Source.PERSON)
+    for step in range(ticks):
+        old.on_tick(at(START + timedelta(minutes=5 * step)))
+    assert old.feed.model.samples == ticks
+    zone = Zone(zone_id="z", name="Z", lights=("light.new",))
+    (new,) = LightChannel.for_zone(
+        zone, HomeLayout(zones=(zone,)), {LIGHT: old.to_dict()}, lambda e: None
+    )
+    assert new.feed.model.informed is lent
+
+
+def test_a_preference_is_pinned_to_known_numbers() -> None:
+    """Literal expectations: kernel width, the all-day prior, confidence and fading.
+
+    20 % at 20:00 and 80 % (weight 2) at 08:00: at 20:00 the choice and the
+    all-day mean (60, counted half) give (20 + 0.5 * 60) / 1.5 = 33.3; 12 hours
+    away the mean alone; confidence at 20:00 is 1 / (1 + 3).
+    """
+    model = PreferenceModel(0.0, 100.0)
+    model.learn(at(START + timedelta(hours=20)), 20.0)
+    model.learn(at(START + timedelta(hours=8)), 80.0, 2.0)
+    expected = {
+        20: (33.333333, 0.25),
+        21: (35.375894, 0.210679),
+        14: (60.0, 0.000335),
+        8: (76.0, 0.4),
+    }
+    for hour, (value, confidence) in expected.items():
+        x = at(START + timedelta(hours=hour))
+        assert model.predict(x) == pytest.approx(value, abs=1e-5)
+        assert model.confidence(x) == pytest.approx(confidence, abs=1e-6)
+    # Fourteen days later the old choices weigh 2 ** -0.5 of a new one.
+    later = at(START + timedelta(days=14, hours=20))
+    model.learn(later, 50.0)
+    assert model.predict(later) == pytest.approx(41.928306, abs=1e-5)
