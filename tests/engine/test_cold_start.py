@@ -105,3 +105,22 @@ def test_pooling_needs_models_and_averages_them() -> None:
     )
     assert pooled.informed
     assert not HabitModel().informed
+
+
+def test_forecast_crossings_treat_one_half_as_in_use() -> None:
+    """Arrival is the first step at or above 1/2; vacancy the first below it."""
+    from custom_components.cadence.engine.channels.habits import crossings
+
+    t1, t2 = START + timedelta(minutes=30), START + timedelta(hours=1)
+    assert crossings(0.4, [(t1, 0.5), (t2, 0.2)]) == (t1, t2)
+    assert crossings(0.6, [(t1, 0.5), (t2, 0.7)]) == (None, None)
+    assert crossings(0.2, [(t1, 0.3), (t2, 0.1)]) == (None, None)
+
+
+def test_motion_now_makes_the_zone_in_use_now() -> None:
+    """The channel passes each state to the model: motion on now is in use now."""
+    (zone,) = OccupancyChannel.for_zone(NEW, HOME, {}, lambda e: None)
+    evenings(zone, "binary_sensor.new", 2)
+    x = at(2, 20)
+    zone.on_state(x, "binary_sensor.new", Reading("on", {}), None, Source.DEVICE)
+    assert zone.forecast(x, x.when)["occupancy"].value == 0.999

@@ -353,3 +353,31 @@ def test_a_preference_is_pinned_to_known_numbers() -> None:
     later = at(START + timedelta(days=14, hours=20))
     model.learn(later, 50.0)
     assert model.predict(later) == pytest.approx(41.928306, abs=1e-5)
+
+
+def test_only_the_first_change_after_a_machine_is_its_correction() -> None:
+    """Off, on, off again within minutes of an automation: one strong label only."""
+    channel = LightChannel(LIGHT)
+    when = START + timedelta(hours=20)
+    channel.on_state(at(when), LIGHT, lamp("on"), lamp("off"), Source.AUTOMATION)
+    for minute, state in ((1, "off"), (2, "on"), (3, "off")):
+        before = "on" if state == "off" else "off"
+        channel.on_state(
+            at(when + timedelta(minutes=minute)),
+            LIGHT,
+            lamp(state),
+            lamp(before),
+            Source.PERSON,
+        )
+    assert channel.feed.model.samples == 1
+
+
+def test_a_colour_that_is_no_longer_reported_is_not_learned() -> None:
+    """A person dims a lamp that stops reporting its colour: brightness only."""
+    channel = LightChannel(LIGHT, dimmable=True, tunable=True)
+    when = START + timedelta(hours=20)
+    channel.on_state(
+        at(when), LIGHT, lamp("on", 200), lamp("on", 100, 2700), Source.PERSON
+    )
+    assert channel.brightness.samples == 1
+    assert channel.color_temp.samples == 0
