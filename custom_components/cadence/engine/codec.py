@@ -15,10 +15,15 @@ def check_version(data: object, version: int, what: str) -> dict[str, Any]:
     return data
 
 
-def as_list(value: object) -> list[Any]:
-    """Return value if it is a list, else raise TypeError."""
+def as_list(value: object, length: int | None = None) -> list[Any]:
+    """Return value if it is a list (of the given length), else raise.
+
+    TypeError for anything but a list, ValueError for a list of another length.
+    """
     if not isinstance(value, list):
         raise TypeError(f"expected a list, got {type(value).__name__}")
+    if length is not None and len(value) != length:
+        raise ValueError(f"expected {length} items, got {len(value)}")
     return value
 
 
@@ -29,6 +34,14 @@ def number(value: object) -> float:
     if not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {value!r}")
     return float(value)
+
+
+def bounded(value: object, low: float, high: float) -> float:
+    """Return a finite JSON number within [low, high] as a float, else raise."""
+    v = number(value)
+    if not low <= v <= high:
+        raise ValueError(f"{v} is outside [{low}, {high}]")
+    return v
 
 
 def integer(value: object, low: int, high: int) -> int:

@@ -68,7 +68,9 @@ def calendar_workday(weekday: int) -> bool:
 
 
 def require_aware(when: datetime) -> None:
-    """Raise ValueError for a time that does not know its zone."""
+    """Raise TypeError for a non-time, ValueError for a time without a zone."""
+    if not isinstance(when, datetime):
+        raise TypeError(f"expected a datetime, got {when!r}")
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValueError(f"time must be timezone-aware: {when!r}")
 

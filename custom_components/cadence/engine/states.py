@@ -108,6 +108,15 @@ class Source(StrEnum):
 TEACHING_SOURCES = frozenset({Source.PERSON, Source.DEVICE})
 
 
+# States that carry no value: what follows one was found, not seen being chosen.
+NO_VALUE_STATES = ("unavailable", "unknown")
+
+
+def back_from_no_value(old: Reading | None) -> bool:
+    """Say whether a state follows one without a value (the entity came back)."""
+    return old is not None and old.state in NO_VALUE_STATES
+
+
 def is_on(state: str | None) -> bool | None:
     """Return True for "on", False for "off", None for any other (unknown) state."""
     return {"on": True, "off": False}.get(state or "")

@@ -33,6 +33,9 @@ NOTHING = Outcome()
 # Confidence in a habit or level grows with the samples learned (a five-minute tick
 # each), reaching one half after a week of them.
 HALF_CONFIDENCE_SAMPLES = 7 * 24 * 12
+# A zone or light lends what it learned to a new one (a cold start from the home)
+# once it learned a day of five-minute ticks.
+POOL_SAMPLES = 24 * 12
 
 
 def sample_confidence(samples: int) -> float:

@@ -17,7 +17,7 @@ from ..layout import HomeLayout, Zone
 from ..models.binary import BinaryFeed
 from ..models.occupancy import OccupancyModel
 from ..states import Reading, Source
-from .base import NOTHING, Facts, Forecast, Outcome
+from .base import NOTHING, POOL_SAMPLES, Facts, Forecast, Outcome
 
 OCCUPANCY_HORIZON = timedelta(minutes=15)
 # The occupancy forecast: the next 24 hours in half-hour steps, recomputed at most
@@ -26,8 +26,6 @@ FORECAST_STEP = timedelta(minutes=30)
 FORECAST_STEPS = 48
 FORECAST_REFRESH = timedelta(minutes=5)
 IN_USE = 0.5
-# Another zone lends its habit to a new one once it learned a day of ticks.
-POOL_SAMPLES = 24 * 12
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

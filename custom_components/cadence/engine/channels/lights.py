@@ -2,9 +2,10 @@
 
 People teach, machines do not. A light turned on or off by a person (a user's
 context, or at the switch) teaches its on/off habit; while an automation or Cadence
-holds it, or after it came back from unavailable, the habit learns nothing. A person undoing what a machine did within a few
-minutes is the strongest label of all, for on/off and for brightness alike. Changes
-of brightness or colour alone (adaptive lighting) never touch the on/off habit.
+holds it, or after it came back from unavailable, the habit learns nothing. A person
+undoing what a machine did within a few minutes is the strongest label of all, for
+on/off and for brightness alike. Changes of brightness or colour alone (adaptive
+lighting) never touch the on/off habit.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from ..layout import HomeLayout, Zone
 from ..models.binary import BinaryFeed
 from ..models.habit import HabitModel
 from ..models.preference import PreferenceModel
-from ..states import TEACHING_SOURCES, Reading, Source, finite, is_on
-from .base import Facts, Forecast, Outcome, sample_confidence
+from ..states import (
+    TEACHING_SOURCES,
+    Reading,
+    Source,
+    back_from_no_value,
+    finite,
+    is_on,
+)
+from .base import POOL_SAMPLES, Facts, Forecast, Outcome, sample_confidence
 
 VERSION = 1
 # A person's change this soon after a machine's is a correction of it.
@@ -35,8 +43,6 @@ COLOR_TEMP_MODE = "color_temp"
 KELVIN_RANGE = (1000.0, 20000.0)
 BRIGHTNESS = "brightness"
 COLOR_TEMP = "color_temp"
-# Another light lends its habit to a new one once it learned a day of ticks.
-POOL_SAMPLES = 24 * 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +139,7 @@ class LightChannel:
         source: Source,
     ) -> Outcome:
         """Learn from a change of the light, by who made it."""
-        if old is not None and is_on(old.state) is None:
+        if back_from_no_value(old):
             # Back from unavailable (power restored): found, not chosen.
             source = Source.UNKNOWN
         state = "unavailable" if new is None else new.state

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Self
 from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.setpoint import Change, Prediction
-from ..states import CELSIUS, Reading, Source, finite, to_celsius
+from ..states import CELSIUS, Reading, Source, back_from_no_value, finite, to_celsius
 from ..validation import RejectedValue, Rejection, clean_setpoint
 from .base import Facts, Forecast, Outcome
 from .setpoint_learner import SetpointLearner
@@ -125,7 +125,7 @@ class ThermostatChannel:
             return Outcome(learned=False, skipped=(reason or Rejection.MISSING,))
         if (features := new.attributes.get("supported_features")) != self._features:
             self._fit(features)
-        if old is None or old.state in ("unavailable", "unknown"):
+        if old is None or back_from_no_value(old):
             source = Source.UNKNOWN
         learned = False
         skipped: list[str] = []

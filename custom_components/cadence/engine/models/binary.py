@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from ..codec import as_list, check_version, number
 from ..features import Conditions, require_aware
+from ..states import is_on
 from .activity import as_object
 from .habit import HabitModel
 
@@ -80,7 +81,7 @@ class BinaryFeed[M: BinaryModel = HabitModel]:
     def update(self, when: datetime, state: str) -> None:
         """Take a state change: "on", "off", or anything else for unknown."""
         moment = _utc(when)
-        value = _is_on(state)
+        value = is_on(state)
         if self._changes:
             last, known = self._changes[-1]
             if moment < last or known is value:
@@ -199,11 +200,6 @@ def _utc(when: datetime) -> datetime:
     """Return an aware time in UTC, where times compare as they happened."""
     require_aware(when)
     return when.astimezone(UTC)
-
-
-def _is_on(state: str) -> bool | None:
-    """Return True for "on", False for "off", None for any other (unknown) state."""
-    return {"on": True, "off": False}.get(state)
 
 
 def _when(value: object) -> datetime:

@@ -48,8 +48,10 @@ from datetime import datetime, timedelta
 import math
 from typing import Any
 
-from .recent import RecentState, bounded, bounded_int, require_aware, slot_of
-from .week import WeekHabit, items
+from ..codec import as_list, bounded, integer
+from ..features import require_aware
+from .recent import RecentState, slot_of
+from .week import WeekHabit
 
 VERSION = 1
 
@@ -230,15 +232,15 @@ class OccupancyModel:
         if data.get("version") != VERSION:
             raise ValueError(f"occupancy: unsupported version {data.get('version')!r}")
         m = cls()
-        m._samples = bounded_int(data["samples"], 0, 2**62)
+        m._samples = integer(data["samples"], 0, 2**62 + 1)
         m._habit = WeekHabit.from_dict(data)
         m._w = [
-            [bounded(v, -1e3, 1e3) for v in items(ws, N_FEATURES)]
-            for ws in items(data["w"], len(LEADS_MIN))
+            [bounded(v, -1e3, 1e3) for v in as_list(ws, N_FEATURES)]
+            for ws in as_list(data["w"], len(LEADS_MIN))
         ]
         m._g2 = [
-            [bounded(v, 0.0, 1e9) for v in items(gs, N_FEATURES)]
-            for gs in items(data["g2"], len(LEADS_MIN))
+            [bounded(v, 0.0, 1e9) for v in as_list(gs, N_FEATURES)]
+            for gs in as_list(data["g2"], len(LEADS_MIN))
         ]
         m._recent = RecentState.from_dict(data)
         return m

@@ -12,6 +12,9 @@ from datetime import datetime
 import math
 from typing import Any
 
+from ..codec import bounded, integer
+from ..features import require_aware
+
 SLOT_S = 300  # 5-minute slots of the state history
 HISTORY_SLOTS = 320  # 26 h 40 min: 24 h lead + 1 h busy window + label delay
 MASK = (1 << HISTORY_SLOTS) - 1
@@ -33,14 +36,6 @@ type StateFeatures = tuple[float, float, float, float, float]
 
 def _busy(bits: int, start: int) -> float:
     return ((bits >> start) & _BUSY_MASK).bit_count() / BUSY_SLOTS
-
-
-def require_aware(when: datetime) -> None:
-    """Raise TypeError for a non-time, ValueError for a time without a zone."""
-    if not isinstance(when, datetime):
-        raise TypeError(f"expected a datetime, got {when!r}")
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(f"time must be timezone-aware: {when!r}")
 
 
 def slot_of(when: datetime) -> int:
@@ -186,8 +181,8 @@ class RecentState:
             raise TypeError(f"occupancy: state must be a bool, got {state!r}")
         m._state = state
         slot, first = data["slot"], data["first_slot"]
-        m.slot = None if slot is None else bounded_int(slot, 0, 10**12)
-        m._first_slot = None if first is None else bounded_int(first, 0, 10**12)
+        m.slot = None if slot is None else integer(slot, 0, 10**12 + 1)
+        m._first_slot = None if first is None else integer(first, 0, 10**12 + 1)
         if (m.slot is None) != (m._first_slot is None):
             raise ValueError("occupancy: slot and first_slot must both be set or null")
         m._any = _hexbits(data["any"])
@@ -198,25 +193,6 @@ class RecentState:
         last = data["last_on"]
         m._last_on = None if last is None else bounded(last, 0.0, 1e12)
         return m
-
-
-def bounded(value: object, low: float, high: float) -> float:
-    """Return a JSON number within [low, high] as a float, else raise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"occupancy: expected a number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or not low <= v <= high:
-        raise ValueError(f"occupancy: {v} outside [{low}, {high}]")
-    return v
-
-
-def bounded_int(value: object, low: int, high: int) -> int:
-    """Return a JSON integer within [low, high], else raise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"occupancy: expected an integer, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"occupancy: {value} outside [{low}, {high}]")
-    return value
 
 
 def _hexbits(value: object) -> int:

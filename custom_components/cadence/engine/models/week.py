@@ -14,8 +14,8 @@ from datetime import datetime
 import math
 from typing import Any
 
+from ..codec import as_list, bounded, integer
 from ..stats import fade_days
-from .recent import bounded, bounded_int
 
 HALF_LIFE_DAYS = 28.0
 CELLS = 7 * 24
@@ -141,16 +141,16 @@ class WeekHabit:
         """Rebuild from `to_dict` output; raise ValueError/TypeError/KeyError if bad."""
         m = cls()
         day = data["day"]
-        m._day = None if day is None else bounded_int(day, 1, 10**7)
-        on = [bounded(v, 0.0, 1e9) for v in items(data["on"], CELLS)]
-        seen = [bounded(v, 0.0, 1e9) for v in items(data["seen"], CELLS)]
+        m._day = None if day is None else integer(day, 1, 10**7 + 1)
+        on = [bounded(v, 0.0, 1e9) for v in as_list(data["on"], CELLS)]
+        seen = [bounded(v, 0.0, 1e9) for v in as_list(data["seen"], CELLS)]
         if any(o > s + 0.02 for o, s in zip(on, seen, strict=True)):
             raise ValueError("occupancy: counts of on must be within counts seen")
         m._on, m._seen = on, seen
-        for row in items(data["today"]):
-            c, o, s = items(row, 3)
+        for row in as_list(data["today"]):
+            c, o, s = as_list(row, 3)
             c, o, s = (
-                bounded_int(c, 0, CELLS - 1),
+                integer(c, 0, CELLS),
                 bounded(o, 0.0, 1e9),
                 bounded(s, 0.0, 1e9),
             )
@@ -172,12 +172,3 @@ def _bins(local: datetime) -> tuple[int, int, float]:
     lo = math.floor(x)
     t = x - lo
     return lo % CELLS, (lo + 1) % CELLS, t
-
-
-def items(value: object, length: int | None = None) -> list[Any]:
-    """Return a stored list (of the given length), else raise."""
-    if not isinstance(value, list):
-        raise TypeError(f"occupancy: expected a list, got {type(value).__name__}")
-    if length is not None and len(value) != length:
-        raise ValueError(f"occupancy: expected {length} items, got {len(value)}")
-    return value
