@@ -77,9 +77,12 @@ Written by `scripts/bench_anomaly.py`. Data and method:
 
 {method}
 
-LevelFeed's score is the logistic of `-6 + 0.4 min(|z|, 8) + 1.5 min(hours beyond
-2.5 deviations, 5) + 4 max(0, log2(unchanged run / usual longest run))`; the flag
-rises after 15 min at >= 0.8 and falls after 30 min below 0.5 (see engine/level.py).
+LevelFeed's expected value is a running median per kind of day and hour; its score
+is the larger of two logistics: of `3 (log2(excursion / usual largest) - 1.5)`, an
+excursion being a stretch beyond 2.5 deviations on one side in deviation-hours, and
+of `stillness - 10`, the nats of surprise of readings that have not moved at hours
+that usually see them move. The flag rises after 15 min at >= 0.8 and falls after
+30 min below 0.5 (see engine/models/evidence.py and level_feed.py).
 
 | fault | events | recall | recall 1 h | delay h | precision |
 |---|---|---|---|---|---|

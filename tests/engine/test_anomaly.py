@@ -11,11 +11,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.cadence.engine.features import Conditions
-from custom_components.cadence.engine.models.anomaly import (
-    ActivityWatch,
-    Flatness,
-    Verdict,
-)
+from custom_components.cadence.engine.models.anomaly import ActivityWatch, Verdict
 
 START = datetime(2026, 1, 5, tzinfo=BERLIN)  # a Monday
 STEP = timedelta(minutes=5)
@@ -42,26 +38,6 @@ def test_verdict_needs_a_held_high_score_and_a_held_low_one() -> None:
     assert Verdict.from_list(json.loads(json.dumps(verdict.to_list()))).to_list() == (
         verdict.to_list()
     )
-
-
-def test_flatness_learns_longer_usual_runs_by_bounded_steps() -> None:
-    """After the first week a longer run raises the usual one by at most half."""
-    flatness = Flatness()
-    hours = 0.0
-    value = 0.0
-    while hours < 8 * 24:  # runs of an hour, then a change
-        value += 1.0
-        for _ in range(12):
-            flatness.update(value, 1 / 12, flagged=False)
-        hours += 1.0
-    for _ in range(12 * 3):  # a three-hour run
-        assert flatness.update(value, 1 / 12, flagged=False) < 2.0
-    flatness.update(value + 1.0, 1 / 12, flagged=False)
-    usual = flatness.to_list()[2]
-    assert usual is not None
-    assert 1.4 < usual <= 1.6
-    with pytest.raises(ValueError, match="negative"):
-        Flatness.from_list([None, -1.0, 1.0, 0.0, 0.0])
 
 
 def busy_mornings(

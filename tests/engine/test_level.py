@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.cadence.engine.features import Conditions
+from custom_components.cadence.engine.models.evidence import Stillness
 from custom_components.cadence.engine.models.level import LevelModel
 from custom_components.cadence.engine.models.level_feed import LevelFeed
 
@@ -244,7 +245,7 @@ def test_json_round_trip_is_exact_and_keeps_predicting_the_same() -> None:
     feed, _ = simulate(power_w, days=9, fault=None)
     feed.update(moment(9 * 288), "unknown")
     text = json.dumps(feed.to_dict(), separators=(",", ":"))
-    assert len(text) <= 4096
+    assert len(text) <= 6144
     restored = LevelFeed.from_dict(json.loads(text))
     assert restored.to_dict() == feed.to_dict()
     rng = random.Random(5)
@@ -262,10 +263,11 @@ def test_json_round_trip_is_exact_and_keeps_predicting_the_same() -> None:
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        ({"version": 2}, ValueError),
+        ({"version": 3}, ValueError),
         ({"counter": "yes"}, TypeError),
         ({"step_s": 0}, ValueError),
-        ({"flatness": [None, -1.0, 1.0, 0.0, 0.0]}, ValueError),
+        ({"excursion": [0, -1.0, 2.0, 2.0, 0.0]}, ValueError),
+        ({"stillness": {**Stillness().to_dict(), "change": -1.0}}, ValueError),
         ({"verdict": ["no", 0]}, TypeError),
         ({"skipped": []}, TypeError),
         ({"first": "2026-01-05T00:00:00"}, ValueError),
@@ -281,7 +283,14 @@ def test_malformed_feed_state_is_refused(
 
 
 @pytest.mark.parametrize(
-    "change", [{"mean": [0.0]}, {"spread": [-1.0] * 48}, {"n": [1000] * 48}]
+    "change",
+    [
+        {"median": [0.0]},
+        {"spread": [-1.0] * 48},
+        {"mad": [-1.0] * 48},
+        {"n": [1000] * 48},
+        {"version": 3},
+    ],
 )
 def test_malformed_model_state_is_refused(change: dict[str, object]) -> None:
     """Cells of the wrong count or out of range are refused."""

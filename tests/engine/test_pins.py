@@ -36,7 +36,8 @@ from custom_components.cadence.engine.inputs import (
     outdoor_from,
     planning_conditions,
 )
-from custom_components.cadence.engine.models.anomaly import Flatness, elapsed
+from custom_components.cadence.engine.models.anomaly import elapsed
+from custom_components.cadence.engine.models.evidence import Stillness
 from custom_components.cadence.engine.models.slots import SlotMedians
 
 MONDAY = datetime(2026, 1, 5, tzinfo=BERLIN)  # a Monday
@@ -390,36 +391,39 @@ def test_motion_seen_before_a_restart_counts_after_it() -> None:
     assert restored.to_dict()["surprise"][0] == 0.0
 
 
-def _flat_after_stuck(last: float, jitter: float) -> float:
+def _still_after_stuck(last: float, jitter: float) -> float:
     """Feed a sensor moving about 2 per reading for 8 days, then a stuck 12 hours."""
-    flatness = Flatness()
+    still = Stillness()
     hours = 5 / 60
     for i in range(8 * 288):
-        flatness.update(20.0 + (1.0 if i % 2 else -1.0) * (i % 3), hours, False)
-    score = 0.0
+        when = MONDAY + timedelta(minutes=5 * i)
+        still.update(
+            Conditions(when=when), 20.0 + (1.0 if i % 2 else -1.0) * (i % 3), hours
+        )
+    surprise = 0.0
     for i in range(12 * 12):
-        score = flatness.update(last + (jitter if i % 2 else 0.0), hours, False)
-    return score
+        when = MONDAY + timedelta(days=8, minutes=5 * i)
+        value = last + (jitter if i % 2 else 0.0)
+        surprise = still.update(Conditions(when=when), value, hours)
+    return surprise
 
 
 def test_a_stuck_sensor_whose_last_digit_jitters_is_still_stuck() -> None:
-    """Readings flickering by 0.01 where real changes are about 2 form one flat run."""
-    exact = _flat_after_stuck(20.0, 0.0)
-    jittery = _flat_after_stuck(20.0, 0.01)
-    assert exact > 3.0
+    """Readings flickering by 0.01 where real changes are about 2 are still."""
+    exact = _still_after_stuck(20.0, 0.0)
+    jittery = _still_after_stuck(20.0, 0.01)
+    assert exact > 30.0
     assert jittery == pytest.approx(exact, abs=0.01)
 
 
-def test_a_change_of_a_quarter_of_the_usual_ends_a_flat_run() -> None:
+def test_a_change_of_a_quarter_of_the_usual_is_a_move() -> None:
     """Moving by 0.5 where real changes are about 2 is a change, not jitter."""
-    assert _flat_after_stuck(20.0, 0.5) == 0.0
+    assert _still_after_stuck(20.0, 0.5) == 0.0
 
 
-def test_the_flat_run_is_compared_with_a_usual_run_of_an_hour() -> None:
-    """12 hours flat against the 1-hour floor: log2(12) ≈ 3.58."""
-    assert _flat_after_stuck(20.0, 0.0) == pytest.approx(
-        math.log2(12.0 - 5 / 60), abs=0.01
-    )
+def test_a_still_hour_that_always_moved_costs_two_and_a_half_nats() -> None:
+    """Six workdays seen, each moving: p = 0.92 by the 14-day fading, 2.53 nats/hour."""
+    assert _still_after_stuck(20.0, 0.0) == pytest.approx(30.2318135, abs=1e-6)
 
 
 # ---------------------------------------------------------------- planning
@@ -731,145 +735,145 @@ GOLDEN: dict[str, list[float | None]] = {
         0.0,
         0.0,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.002614153834763008,
+        0.01098694263059318,
         0.0,
-        0.0025148266631792805,
+        0.01098694263059318,
         0.0,
-        0.002621311090968637,
+        0.01098694263059318,
         0.0,
-        0.002531171220911197,
+        0.01098694263059318,
         0.0,
-        0.002566522363855721,
+        0.01098694263059318,
         0.0,
-        0.002897453562167013,
+        0.01098694263059318,
         0.0,
-        0.0026329450849630594,
+        0.01098694263059318,
         0.0,
-        0.0028981797901146376,
+        0.01098694263059318,
         0.0,
-        0.0026000115493692547,
+        0.01098694263059318,
         0.0,
-        0.0025623021006719775,
+        0.01098694263059318,
         0.0,
-        0.0028612123855651724,
+        0.01098694263059318,
         0.0,
-        0.0025810318021552174,
+        0.01098694263059318,
         0.0,
-        0.0025793779828373387,
+        0.01098694263059318,
         0.0,
-        0.0024991622092342164,
+        0.01098694263059318,
         0.0,
-        0.002492933744673239,
+        0.01098694263059318,
         0.0,
-        0.0025744641735445115,
+        0.01098694263059318,
         0.0,
-        0.0026637467398743786,
+        0.01098694263059318,
         0.0,
-        0.0026507466952703815,
+        0.01098694263059318,
         0.0,
-        0.0024748903469408775,
+        0.01098694263059318,
         0.0,
-        0.0024726573643270747,
+        0.01098694263059318,
         0.0,
-        0.002472634612669137,
+        0.01098694263059318,
         0.0,
-        0.0024726234554539117,
+        0.01098694263059318,
         0.0,
-        0.0024726231644291875,
+        0.01098694263059318,
         0.0,
-        0.0024726231571406752,
+        0.01098694263059318,
         0.0,
-        0.002472623156634781,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347787,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.0024726231566347743,
+        0.01098694263059318,
         0.0,
-        0.006546724241380378,
+        0.01098694263059318,
         0.0,
-        0.6929114518320934,
+        0.01098694263059318,
         0.0,
-        0.9001136550172926,
-        1.0,
-        0.9652667475599355,
-        1.0,
-        0.9909866330763939,
-        1.0,
-        0.9057450648184346,
-        1.0,
-        0.049503075821854835,
+        0.01098694263059318,
         0.0,
-        0.08363519786383752,
+        0.01098694263059318,
         0.0,
-        0.4067320450675223,
+        0.01098694263059318,
         0.0,
-        0.3857771884820026,
+        0.01098694263059318,
         0.0,
-        100.0307532270796,
-        19.065641110970965,
-        0.9999999998466751,
+        0.01098694263059318,
+        0.0,
+        0.01098694263059318,
+        0.0,
+        0.01098694263059318,
+        0.0,
+        0.01098694263059318,
+        0.0,
+        103.22797376594355,
+        9.465057095503644,
+        0.9997247582960432,
     ],
-    "counter": [1.0, 9.84870614754042, 0.0024726231566347743],
+    "counter": [1.0, 6.6517921485120866, 0.01098694263059318],
     "habit": [
         0.0006007376129508112,
         0.04646840148698885,
@@ -944,8 +948,8 @@ def test_each_model_answers_a_fixed_scenario_as_when_pinned(name: str) -> None:
             assert value == pytest.approx(expected, rel=1e-9, abs=1e-12), index
 
 
-def test_every_saved_model_says_schema_version_1() -> None:
-    """Stores written today carry version 1; a bumped version needs a migration."""
+def test_every_saved_model_says_its_schema_version() -> None:
+    """Stores written today carry these versions; a bumped version needs a migration."""
     learner = SetpointLearner()
     learner.observe(at(0, 8), 21.0, Source.PERSON)
     saved = [
@@ -961,7 +965,10 @@ def test_every_saved_model_says_schema_version_1() -> None:
         BinaryFeed().to_dict()["model"],
         BinaryFeed().to_dict()["model"]["fit"],
     ]
-    assert [data["version"] for data in saved] == [1] * len(saved)
+    versions = [data["version"] for data in saved]
+    # The level feed and its model moved to version 2 (a running median per cell,
+    # excursions and stillness); both read version 1 (tests/engine/test_level.py).
+    assert versions == [1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 1]
 
 
 def test_a_slot_seen_for_exactly_0_05_votes() -> None:

@@ -16,6 +16,7 @@ from joblib import Parallel, delayed
 from cadence_tools import REPO
 
 from .anomaly import run_anomaly
+from .anomaly_nab import run_nab
 from .cold_start import run_cold_start
 from .cost import run_cost
 from .lights import run_lights
@@ -37,6 +38,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_lights()
     if kind == "anomaly":
         return kind, run_anomaly()
+    if kind == "nab":
+        return kind, run_nab()
     if kind == "occupancy_leads":
         return kind, run_occupancy_leads()
     if kind == "cold_start":
@@ -68,7 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     tasks += [
         delayed(_task)(kind)
-        for kind in ("anomaly", "lights", "occupancy", "occupancy_leads", "cold_start")
+        for kind in (
+            "anomaly",
+            "nab",
+            "lights",
+            "occupancy",
+            "occupancy_leads",
+            "cold_start",
+        )
     ]
     print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)
     done = Parallel(n_jobs=2, verbose=5)(tasks)

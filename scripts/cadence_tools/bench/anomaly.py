@@ -13,7 +13,7 @@ window is a false alarm, counted per 30 days on the clean data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 import math
 from pathlib import Path
@@ -27,7 +27,7 @@ import numpy as np
 from cadence_tools.channels import Row
 from cadence_tools.events import read_events
 from cadence_tools.home import load_home
-from cadence_tools.replay import Replay
+from cadence_tools.replay import Replay, Writer
 
 from .data import household_power
 
@@ -118,24 +118,30 @@ def replay(
         if row.entity_id in out:
             out[row.entity_id].setdefault(when, {})[row.quantity] = row.value
 
+    def lines() -> Iterator[str]:
+        for i, when in enumerate(times):
+            stamp = when.isoformat()
+            for sensor, series in values.items():
+                value = series[i]
+                state = "unavailable" if math.isnan(value) else f"{value:.1f}"
+                yield f'{stamp},{sensor},{state},"{{""unit_of_measurement"": ""W""}}",\n'
+
+    replay_lines(HOME_YAML, lines(), write)
+    return out
+
+
+def replay_lines(home_yaml: str, lines: Iterable[str], write: Writer) -> None:
+    """Replay events given as CSV lines (without the header) in a home's YAML."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        (folder / "home.yaml").write_text(HOME_YAML, encoding="utf-8")
+        (folder / "home.yaml").write_text(home_yaml, encoding="utf-8")
         events = folder / "events.csv"
         with events.open("w", encoding="utf-8") as handle:
             handle.write("time,entity_id,state,attributes,user\n")
-            for i, when in enumerate(times):
-                stamp = when.isoformat()
-                for sensor, series in values.items():
-                    value = series[i]
-                    state = "unavailable" if math.isnan(value) else f"{value:.1f}"
-                    handle.write(
-                        f'{stamp},{sensor},{state},"{{""unit_of_measurement"": ""W""}}",\n'
-                    )
+            handle.writelines(lines)
         Replay(load_home(folder / "home.yaml"), write, every=EVERY).feed(
             read_events(events)
         )
-    return out
 
 
 def alarms(flags: list[tuple[datetime, bool]]) -> list[datetime]:
@@ -149,7 +155,7 @@ def alarms(flags: list[tuple[datetime, bool]]) -> list[datetime]:
 
 
 def detect_baselines(
-    times: list[datetime], series: np.ndarray
+    times: list[datetime], series: np.ndarray, floor: float = 50.0
 ) -> dict[str, list[tuple[datetime, bool]]]:
     """Return each baseline detector's flag per 15-minute tick, from past readings only.
 
@@ -157,8 +163,9 @@ def detect_baselines(
     the median of the same 5 minutes on the 14 days before, for 30 minutes running.
     Time-of-week histogram: more than 4 standard deviations from the mean of all
     earlier readings of the same hour of the week (at least 50 W), for 30 minutes.
-    EWMA: more than 4 deviations from an exponentially weighted mean and spread
-    (alpha 0.05), for 30 minutes.
+    EWMA, a running z-score: more than 4 deviations from an exponentially weighted
+    mean and spread (alpha 0.05), for 30 minutes. `floor` (50 W) is in the
+    series' unit.
     """
     out: dict[str, list[tuple[datetime, bool]]] = {
         "14-day same-slot median": [],
@@ -177,15 +184,17 @@ def detect_baselines(
         if past and known:
             med = median(past)
             mad = median(abs(v - med) for v in past)
-            far["14-day same-slot median"] = abs(value - med) > max(5 * mad, 50.0)
+            far["14-day same-slot median"] = abs(value - med) > max(5 * mad, floor)
         cell = (when.weekday(), when.hour)
         sums = hour_sums.get(cell)
         if sums and sums[0] > 10 and known:
             m = sums[1] / sums[0]
             sd = math.sqrt(max(sums[2] / sums[0] - m * m, 0.0))
-            far["time-of-week histogram"] = abs(value - m) > max(4 * sd, 50.0)
+            far["time-of-week histogram"] = abs(value - m) > max(4 * sd, floor)
         if mean is not None and known:
-            far["EWMA (alpha 0.05)"] = abs(value - mean) > max(4 * math.sqrt(var), 50.0)
+            far["EWMA (alpha 0.05)"] = abs(value - mean) > max(
+                4 * math.sqrt(var), floor
+            )
         for name, is_far in far.items():
             run[name] = run[name] + 1 if is_far else 0
         if known:

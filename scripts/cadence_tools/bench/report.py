@@ -13,6 +13,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 
 from .anomaly import __doc__ as ANOMALY_DOC  # noqa: N812
+from .anomaly_nab import nab_section
 from .simulator import __doc__ as SIMULATOR_DOC  # noqa: N812
 
 HISTOGRAM_BRIER, HISTOGRAM_AUC = 0.149, 0.744
@@ -240,6 +241,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
             "year is the real-data replay timing below."
         ),
         "",
+        *nab_section(results["nab"]),
         "## Learning from history (bootstrap)",
         "",
         (

@@ -15,7 +15,10 @@ from typing import Any, Self
 from ..codec import as_list, check_version, integer, number
 from ..features import Conditions
 from ..stats import fade
+from .evidence import CELLS, HOURS, HourHabit, cell_of
 from .logistic import sigmoid
+
+__all__ = ["CELLS", "HOURS", "ActivityWatch", "Verdict", "cell_of"]
 
 VERSION = 1
 
@@ -29,27 +32,6 @@ OFF_HOLD = timedelta(minutes=30)
 # stopped) is not evidence of anything.
 MAX_TICK = timedelta(hours=1)
 
-# Flatness: a reading within this share of the sensor's typical change continues a
-# run; the usual longest run fades by half in a month, is never below an hour, and
-# grows at most by RUN_GROWTH per run once learned, and not at all by a run that
-# ends flagged, so a stuck spell cannot teach that being stuck is usual. Flatness
-# is judged after a week of learning.
-FLAT_SHARE = 0.05
-RUN_HALF_LIFE_H = 30 * 24.0
-RUN_FLOOR_H = 1.0
-RUN_GROWTH = 1.5
-FLAT_WARMUP_H = 7 * 24.0
-CHANGE_MEMORY = 32
-
-HOURS = 24
-CELLS = 2 * HOURS
-# ActivityWatch: per kind of day and hour, the share of days that hour saw motion;
-# each day's evidence fades by half in this many days of the same cell.
-HALF_LIFE_DAYS = 14.0
-# Probabilities are kept away from 0 and 1 so that one hour can add at most about
-# three to four nats of surprise.
-P_MIN = 0.02
-P_MAX = 0.95
 # Anomalies are judged only after this many days of habit.
 WARMUP_DAYS = 7
 # Surprise, in nats (the log-loss of the habit's prediction), turns into a score
@@ -65,8 +47,6 @@ P_USUAL = 0.25
 PRESENT_GAIN = 3.0
 # Surprise from motion at a quiet time fades by half in this many hours of quiet.
 PRESENT_HALF_LIFE_H = 2.0
-
-_FADE = fade(1.0, HALF_LIFE_DAYS)
 
 
 class Verdict:
@@ -105,76 +85,11 @@ class Verdict:
         return verdict
 
 
-class Flatness:
-    """How much longer a sensor has read the same than its usual longest run.
-
-    Data validation: a sensor that usually changes every few minutes and has not
-    changed for half a day is stuck, or the thing it measures has stopped (a fridge
-    that no longer cycles).
-    """
-
-    __slots__ = ("_change", "_learned_h", "_run_h", "_start", "_usual_h")
-
-    def __init__(self) -> None:
-        """Start with no run and the floor as the usual longest run."""
-        self._start: float | None = None  # the value the run began with
-        self._run_h = 0.0
-        self._usual_h = RUN_FLOOR_H
-        self._change = 0.0  # typical size of a change that ended a run
-        self._learned_h = 0.0
-
-    def update(self, value: float, hours: float, flagged: bool) -> float:
-        """Extend or end the run with value, `hours` after the last reading.
-
-        Return log2(run / usual longest run), 0 when shorter or still learning.
-        """
-        self._learned_h += hours
-        self._usual_h = max(RUN_FLOOR_H, self._usual_h * fade(hours, RUN_HALF_LIFE_H))
-        start = self._start
-        change = abs(value - start) if start is not None else 0.0
-        if start is not None and change <= FLAT_SHARE * self._change:
-            self._run_h += hours
-        else:
-            if start is not None:
-                self._change += (change - self._change) / CHANGE_MEMORY
-                if self._run_h > self._usual_h and not flagged:
-                    self._usual_h = min(self._run_h, self._usual_h * RUN_GROWTH)
-            self._start = value
-            self._run_h = 0.0
-        if self._learned_h < FLAT_WARMUP_H:
-            self._usual_h = max(self._usual_h, self._run_h)
-            return 0.0
-        return max(0.0, math.log2(max(self._run_h, 1e-9) / self._usual_h))
-
-    def to_list(self) -> list[float | None]:
-        """Return the state as [run start, run h, usual h, change, learned h]."""
-        return [self._start, self._run_h, self._usual_h, self._change, self._learned_h]
-
-    @classmethod
-    def from_list(cls, data: object) -> Self:
-        """Rebuild from `to_list` output; raise ValueError or TypeError if malformed."""
-        start, *rest = as_list(data)
-        run_h, usual_h, change, learned_h = (number(v) for v in rest)
-        if min(run_h, change, learned_h) < 0.0 or usual_h < RUN_FLOOR_H:
-            raise ValueError("flatness: negative duration or change")
-        flatness = cls()
-        flatness._start = None if start is None else number(start)
-        flatness._run_h, flatness._usual_h = run_h, usual_h
-        flatness._change, flatness._learned_h = change, learned_h
-        return flatness
-
-
 def elapsed(before: datetime | None, now: datetime) -> timedelta:
     """Return the time from `before` to `now`, within 0 and MAX_TICK."""
     if before is None:
         return timedelta()
     return max(timedelta(), min(MAX_TICK, now - before))
-
-
-def cell_of(x: Conditions) -> int:
-    """Return the cell of a moment: kind of day and local wall-clock hour."""
-    _, slot = x.slot
-    return (HOURS if x.is_workday else 0) + slot // 2
 
 
 class ActivityWatch:
@@ -191,28 +106,19 @@ class ActivityWatch:
 
     __slots__ = (
         "_absent",
-        "_days",
-        "_hour",
-        "_hour_moved",
+        "_habit",
         "_last_tick",
         "_moved",
         "_on",
         "_present",
-        "_seen",
         "_verdict",
-        "_yes",
         "anomaly_score",
         "skipped",
     )
 
     def __init__(self) -> None:
         """Start knowing no habit."""
-        self._yes = [0.0] * CELLS
-        self._seen = [0.0] * CELLS
-        self._days = 0
-        # The hour being watched, as (local ordinal day, cell), and if it saw motion.
-        self._hour: tuple[int, int] | None = None
-        self._hour_moved = False
+        self._habit = HourHabit()
         self._on = False
         self._moved = False
         self._absent = 0.0
@@ -229,9 +135,7 @@ class ActivityWatch:
 
     def probability(self, x: Conditions) -> float:
         """Return how likely the hour of x is to see motion, by the habit."""
-        cell = cell_of(x)
-        p = (self._yes[cell] + 0.5) / (self._seen[cell] + 1.0)
-        return min(P_MAX, max(P_MIN, p))
+        return self._habit.probability(cell_of(x))
 
     def update(self, when: datetime, state: str) -> None:
         """Take a reported state of the zone's motion sensor ('on' or 'off')."""
@@ -248,44 +152,30 @@ class ActivityWatch:
         self._moved = False
         step = elapsed(self._last_tick, x.when)
         self._last_tick = x.when
-        hour = (x.when.toordinal(), cell_of(x))
-        if self._hour != hour:
-            self._close_hour(hour)
-        self._hour_moved |= moved
+        p = self._habit.probability(self._habit.observe(x, moved))
         hours = step.total_seconds() / 3600.0
-        p = self.probability(x)
         if moved:
             self._absent = 0.0
             self._present += PRESENT_GAIN * max(0.0, math.log(P_USUAL / p)) * hours
         else:
             self._absent += -math.log1p(-p) * hours
             self._present *= fade(hours, PRESENT_HALF_LIFE_H)
-        if self._days >= WARMUP_DAYS:
+        if self._habit.days >= WARMUP_DAYS:
             surprise = max(self._absent, self._present)
             self.anomaly_score = sigmoid(SURPRISE_SLOPE * (surprise - SURPRISE_MID))
         self._verdict.update(self.anomaly_score, step)
         return True
 
-    def _close_hour(self, hour: tuple[int, int]) -> None:
-        """Teach the hour that ended, and fade its cell once per day."""
-        if self._hour is not None:
-            day, cell = self._hour
-            self._yes[cell] = self._yes[cell] * _FADE + self._hour_moved
-            self._seen[cell] = self._seen[cell] * _FADE + 1.0
-            if hour[0] != day:
-                self._days += 1
-        self._hour = hour
-        self._hour_moved = False
-
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe."""
+        habit = self._habit
         return {
             "version": VERSION,
-            "yes": self._yes,
-            "seen": self._seen,
-            "days": self._days,
-            "hour": None if self._hour is None else list(self._hour),
-            "moved": [self._hour_moved, self._on, self._moved],
+            "yes": habit.yes,
+            "seen": habit.seen,
+            "days": habit.days,
+            "hour": None if habit.hour is None else list(habit.hour),
+            "moved": [habit.hour_seen, self._on, self._moved],
             "surprise": [self._absent, self._present],
             "last_tick": None
             if self._last_tick is None
@@ -299,23 +189,15 @@ class ActivityWatch:
     def from_dict(cls, data: dict[str, Any]) -> Self:
         """Rebuild from `to_dict` output; raise ValueError, TypeError or KeyError."""
         check_version(data, VERSION, "activity watch")
-        watch = cls()
-        yes = [number(v) for v in as_list(data["yes"])]
-        seen = [number(v) for v in as_list(data["seen"])]
-        if len(yes) != CELLS or len(seen) != CELLS:
-            raise ValueError("activity watch: expected one count per hour of each kind")
-        if any(not 0.0 <= y <= s for y, s in zip(yes, seen, strict=True)):
-            raise ValueError("activity watch: counts of motion must be within counts")
-        watch._yes, watch._seen = yes, seen
-        watch._days = integer(data["days"], 0, 2**31)
-        hour = data["hour"]
-        if hour is not None:
-            day, cell = as_list(hour)
-            watch._hour = (integer(day, 1, 10**7), integer(cell, 0, CELLS))
         flags = as_list(data["moved"])
         if len(flags) != 3 or not all(isinstance(f, bool) for f in flags):
             raise TypeError("activity watch: expected three flags")
-        watch._hour_moved, watch._on, watch._moved = flags
+        watch = cls()
+        watch._habit = HourHabit.from_dict(
+            {key: data[key] for key in ("yes", "seen", "days", "hour")}
+            | {"hour_seen": flags[0]}
+        )
+        watch._on, watch._moved = flags[1:]
         absent, present = (max(0.0, number(v)) for v in as_list(data["surprise"]))
         watch._absent, watch._present = absent, present
         watch._last_tick = aware_time(data["last_tick"])
