@@ -10,7 +10,9 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "cadence"
 LOGGER = logging.getLogger(__package__)
-PLATFORMS: Final = [Platform.SENSOR]
+PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR]
+# Fired when an anomaly binary sensor turns on ("started") and off ("ended").
+EVENT_ANOMALY: Final = "cadence_anomaly"
 
 # The one place that names the project's home; manifest.json repeats it for hassfest.
 REPOSITORY_URL: Final = "https://github.com/cadence-home/cadence"

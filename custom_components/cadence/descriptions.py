@@ -1,4 +1,4 @@
-"""What each sensor shows: one description per thermostat, zone or light sensor."""
+"""What each entity shows: one description per thermostat, zone, light or numeric sensor."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntityDescription,
+)
 from homeassistant.components.climate.const import (
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
@@ -18,7 +22,13 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE
 
-from .engine import Forecast, LightChannel, OccupancyStatus, SetpointStatus
+from .engine import (
+    Forecast,
+    LightChannel,
+    OccupancyStatus,
+    ReadingStatus,
+    SetpointStatus,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,3 +159,54 @@ def light_sensors(channel: LightChannel) -> list[CadenceSensorEntityDescription[
         *([BRIGHTNESS_SENSOR] if channel.dimmable else []),
         *([COLOR_TEMP_SENSOR] if channel.tunable else []),
     ]
+
+
+EXPECTED_VALUE_SENSOR = CadenceSensorEntityDescription[Forecast](
+    key="expected_value",
+    translation_key="expected_value",
+    status_name="expected",
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=lambda status: status.value,
+    attributes_fn=_confidence,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CadenceBinarySensorEntityDescription[T](BinarySensorEntityDescription):
+    """Describes an anomaly binary sensor of one channel: which status it reads."""
+
+    status_name: str
+    is_on_fn: Callable[[T], bool]
+
+
+UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
+    key="unusual_reading",
+    translation_key="unusual_reading",
+    status_name="unusual_reading",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda status: status.flag,
+)
+
+
+def rate_unit(unit: str) -> str:
+    """Return the unit of a counter's rise per hour: kWh gives kW, m³ gives m³/h."""
+    if unit.endswith("Wh"):
+        return unit[:-1]
+    return f"{unit}/h" if unit else ""
+
+
+def rounded(value: float | None) -> float | None:
+    """Return a value rounded for people: three significant figures or so."""
+    if value is None:
+        return None
+    return round(value, _places(value))
+
+
+def _places(value: float) -> int:
+    """Return the decimals a value is shown with: none from 100, one from 1."""
+    return 0 if abs(value) >= 100 else 1 if abs(value) >= 1 else 3
+
+
+def as_text(value: float) -> str:
+    """Return a value as text for a sentence, without a trailing .0."""
+    return f"{round(value, _places(value)):g}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from homeassistant.helpers import area_registry as ar
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -33,3 +35,25 @@ class CadenceEntity(CoordinatorEntity[CadenceCoordinator]):
             configuration_url=REPOSITORY_URL,
             suggested_area=area.name if area else None,
         )
+
+
+def short_name(name: str, zone: Zone) -> str:
+    """Drop the zone's name from the front of an entity's, as the device shows it."""
+    if not name.casefold().startswith(zone.name.casefold()):
+        return name
+    rest = name[len(zone.name) :].strip()
+    return rest[0].upper() + rest[1:] if rest else name
+
+
+@callback
+def async_remove_stale(
+    hass: HomeAssistant, entry: ConfigEntry, domain: str, expected: set[str]
+) -> None:
+    """Remove the entry's entities of a platform that are no longer made.
+
+    Entities of things taken out of a zone would otherwise stay behind.
+    """
+    registry = er.async_get(hass)
+    for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if registered.domain == domain and registered.unique_id not in expected:
+            registry.async_remove(registered.entity_id)

@@ -14,6 +14,7 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_LEARNING
 from .engine import (
     Conditions,
+    LevelChannel,
     LightChannel,
     OccupancyChannel,
     Pipeline,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from .coordinator import CadenceCoordinator
 
 # The kinds of channel Home Assistant shows entities for, in the order they are fed.
-KINDS = (ThermostatChannel, OccupancyChannel, LightChannel)
+KINDS = (ThermostatChannel, OccupancyChannel, LightChannel, LevelChannel)
 
 
 @dataclass(kw_only=True)

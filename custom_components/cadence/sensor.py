@@ -12,26 +12,36 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_UNIT_OF_MEASUREMENT,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
     EntityCategory,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import CadenceConfigEntry
 from .const import LOGGER
 from .coordinator import CadenceCoordinator
 from .descriptions import (
+    EXPECTED_VALUE_SENSOR,
     OCCUPANCY_SENSORS,
     SETPOINT_SENSORS,
     CadenceSensorEntityDescription,
     light_sensors,
+    rate_unit,
+    rounded,
 )
-from .engine import LightChannel, OccupancyChannel, SetpointStatus, ThermostatChannel
-from .entity import CadenceEntity
+from .engine import (
+    LevelChannel,
+    LightChannel,
+    OccupancyChannel,
+    SetpointStatus,
+    ThermostatChannel,
+)
+from .entity import CadenceEntity, async_remove_stale, short_name
 from .home import Zone
 
 # Predictions are pushed by the coordinator; nothing is polled.
@@ -69,14 +79,16 @@ async def async_setup_entry(
                     CadenceChannelSensor(coordinator, zone, channel, description)
                     for description in light_sensors(channel)
                 ]
+            elif isinstance(channel, LevelChannel):
+                sensors.append(
+                    CadenceExpectedValueSensor(
+                        coordinator, zone, channel, EXPECTED_VALUE_SENSOR
+                    )
+                )
         sensors.append(CadenceLearningStatusSensor(coordinator, zone))
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
         async_add_entities(sensors, config_subentry_id=zone.zone_id)
-    # Sensors of entities taken out of a zone would otherwise stay behind.
-    registry = er.async_get(hass)
-    for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if registered.domain == SENSOR_DOMAIN and registered.unique_id not in expected:
-            registry.async_remove(registered.entity_id)
+    async_remove_stale(hass, entry, SENSOR_DOMAIN, expected)
 
 
 class CadenceChannelSensor(CadenceEntity, SensorEntity):
@@ -89,7 +101,7 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         self,
         coordinator: CadenceCoordinator,
         zone: Zone,
-        channel: ThermostatChannel | OccupancyChannel | LightChannel,
+        channel: ThermostatChannel | OccupancyChannel | LightChannel | LevelChannel,
         description: CadenceSensorEntityDescription[Any],
     ) -> None:
         """Describe the sensor of one channel."""
@@ -103,7 +115,7 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         else:
             self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
             self._attr_translation_placeholders = {
-                "entity": _short_name(
+                "entity": short_name(
                     coordinator.runtime.home.friendly_name(channel.key), zone
                 )
             }
@@ -138,6 +150,55 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         """React to a new status before the state is written (nothing by default)."""
 
 
+class CadenceExpectedValueSensor(CadenceChannelSensor):
+    """The value a numeric sensor is expected to read now, in its own unit.
+
+    A sensor that counts a total (an energy meter) is expected as a rate: its rise
+    per hour, in kW for kWh.
+    """
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: LevelChannel,
+        description: CadenceSensorEntityDescription[Any],
+    ) -> None:
+        """Describe the expected value of one numeric sensor."""
+        super().__init__(coordinator, zone, channel, description)
+        self._feed = channel.feed
+
+    def _source(self, key: str) -> Any:
+        """Return one attribute of the source sensor's state, None when unknown."""
+        state = self.hass.states.get(self.source) if self.hass else None
+        return None if state is None else state.attributes.get(key)
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """Return the source's unit; for a counter, its unit per hour."""
+        unit = self._source(ATTR_UNIT_OF_MEASUREMENT)
+        if unit is None:
+            return None
+        return rate_unit(str(unit)) if self._feed.counter else str(unit)
+
+    @property
+    def device_class(self) -> SensorDeviceClass | None:
+        """Return the source's kind of quantity (a counter of energy: power)."""
+        kind = self._source(ATTR_DEVICE_CLASS)
+        if self._feed.counter:
+            return SensorDeviceClass.POWER if kind == SensorDeviceClass.ENERGY else None
+        try:
+            return SensorDeviceClass(kind) if kind else None
+        except ValueError:
+            return None
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the expected value, rounded as people read it."""
+        status = self._status
+        return None if status is None else rounded(status.value)
+
+
 class CadenceSetpointSensor(CadenceChannelSensor):
     """The setpoint the household would choose now, learned from its habits."""
 
@@ -161,7 +222,7 @@ class CadenceSetpointSensor(CadenceChannelSensor):
         self.thermostat = channel.key
         self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.status_name}"
         self._attr_translation_placeholders = {
-            "thermostat": _short_name(
+            "thermostat": short_name(
                 coordinator.runtime.home.friendly_name(channel.key), zone
             )
         }
@@ -265,11 +326,3 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
                 "without_history": sorted(last["without_history"]),
             }
         return attributes
-
-
-def _short_name(name: str, zone: Zone) -> str:
-    """Drop the zone's name from the front of a thermostat's, as the device shows it."""
-    if not name.casefold().startswith(zone.name.casefold()):
-        return name
-    rest = name[len(zone.name) :].strip()
-    return rest[0].upper() + rest[1:] if rest else name

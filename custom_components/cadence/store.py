@@ -16,9 +16,11 @@ from .const import DOMAIN, LOGGER
 STORAGE_VERSION = 1
 # 1.2 added "history", 1.3 the thermostats its runs covered, 1.4 the channels of
 # lights, occupancy and numeric sensors and the zones' activity, 1.5 a light's
-# preferred brightness and colour beside its on/off habit. Minor versions add keys,
+# preferred brightness and colour beside its on/off habit, 1.6 version 2 of a
+# numeric sensor's feed (a running median, excursions, stillness, its verdict's
+# time and reason; the engine reads version 1 feeds). Minor versions add keys,
 # which readers treat as optional, and otherwise migrate forward here.
-STORAGE_MINOR_VERSION = 5
+STORAGE_MINOR_VERSION = 6
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
 LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)

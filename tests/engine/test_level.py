@@ -323,3 +323,38 @@ def test_scores_stay_in_the_unit_interval_whatever_is_fed(
     assert 0.0 <= score <= 1.0
     expected = model.expected(x)
     assert expected is None or math.isfinite(expected)
+
+
+def test_a_flag_says_since_when_and_why_and_keeps_it_through_a_restore() -> None:
+    """A stuck spell: flagged "still" at a time; saved and restored, the same."""
+    rng = random.Random(1)
+    feed = LevelFeed(counter=False)
+    begin, _ = window(1, 12)
+    i = 0
+    while (when := moment(i)) < begin + timedelta(hours=8):
+        feed.update(when, f"{_fridge_off(when, power_w(when, rng)):.2f}")
+        feed.tick(Conditions(when=when))
+        i += 1
+    restored = LevelFeed.from_dict(json.loads(json.dumps(feed.to_dict())))
+    for one in (feed, restored):
+        # Eight hours into a twelve-hour stuck spell: flagged.
+        assert one.anomaly
+        assert one.since is not None
+        assert begin <= one.since <= begin + timedelta(hours=6)
+        assert one.reason in ("still", "low")
+        assert one.actual == 0.0
+    assert LevelFeed.from_dict({**feed.to_dict(), "reason": None}).reason is None
+    with pytest.raises(ValueError, match="reason"):
+        LevelFeed.from_dict({**feed.to_dict(), "reason": "odd"})
+
+
+def test_the_usual_range_is_two_deviations_and_never_below_the_lowest() -> None:
+    """Night readings of 70-190 W: the usual range holds the expected, above 0."""
+    feed, _ = simulate(power_w, days=10)
+    x = Conditions(when=moment(10 * 288 + 12 * 3))  # 03:00, fridge and base load
+    usual = feed.model.usual(x)
+    assert usual is not None
+    low, high = usual
+    assert low >= feed.model.to_dict()["low"] >= 0.0
+    assert low < feed.expected(x) < high < 400.0
+    assert LevelModel().usual(x) is None

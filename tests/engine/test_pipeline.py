@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from custom_components.cadence.engine import (
     ALL_KINDS,
+    Conditions,
     HomeLayout,
+    LevelChannel,
     Pipeline,
     Reading,
     Source,
@@ -132,3 +134,14 @@ def test_a_gone_entity_pauses_its_channels() -> None:
     occupancy = pipeline.channel("occupancy", "zone.living")
     assert occupancy is not None
     assert occupancy.to_dict()["changes"][-1][1] is None
+
+
+def test_a_total_increasing_sensor_is_a_counter_from_the_first_reading() -> None:
+    """Home Assistant's state_class says an energy meter counts; others are found out."""
+    zone = Zone(zone_id="z", name="Z", power=("sensor.meter", "sensor.plug"))
+    facts = {"sensor.meter": {"state_class": "total_increasing"}}
+    meter, plug = LevelChannel.for_zone(zone, HomeLayout(zones=(zone,)), {}, facts.get)
+    assert meter.feed.counter is True
+    assert plug.feed.counter is None
+    x = Conditions(when=datetime(2026, 1, 5, 12, tzinfo=BERLIN))
+    assert meter.status(x) == {}  # nothing learned: no entity value yet

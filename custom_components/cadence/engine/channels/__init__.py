@@ -12,7 +12,7 @@ from .base import (
     sample_confidence,
 )
 from .habits import OccupancyChannel, OccupancyStatus
-from .levels import ActivityWatchChannel, LevelChannel
+from .levels import ActivityWatchChannel, LevelChannel, ReadingStatus
 from .lights import LightChannel
 from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
@@ -38,6 +38,7 @@ __all__ = [
     "OccupancyChannel",
     "OccupancyStatus",
     "Outcome",
+    "ReadingStatus",
     "SetpointStatus",
     "ThermostatChannel",
     "sample_confidence",

@@ -9,6 +9,7 @@ forecast at any lead; the verdicts speak only of the present moment.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
@@ -20,10 +21,48 @@ from .base import Facts, Forecast, sample_confidence
 from .feed import EntityFeedChannel
 
 
+@dataclass(frozen=True, slots=True)
+class ReadingStatus:
+    """Whether a numeric sensor's readings are unusual now, and what says so.
+
+    Values are in the sensor's unit (a counter's: per hour). `reason` is "high",
+    "low" or "still" while flagged; `since` is when the flag was raised.
+    """
+
+    flag: bool
+    score: float
+    actual: float | None
+    expected: float | None
+    usual: tuple[float, float] | None
+    since: datetime | None
+    reason: str | None
+    counter: bool
+
+
 class LevelChannel(EntityFeedChannel[LevelFeed]):
     """The expected value and anomaly verdict of one numeric sensor."""
 
     kind: ClassVar[str] = "levels"
+
+    @classmethod
+    def for_zone(
+        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
+    ) -> list[Self]:
+        """Return a channel per numeric sensor; one that counts a total learns rates.
+
+        Home Assistant's state_class total_increasing says a sensor counts (energy
+        meters); otherwise the feed finds out from the readings.
+        """
+        channels = []
+        for entity_id in zone.power:
+            if entity_id in stored:
+                feed = LevelFeed.from_dict(stored[entity_id])
+            else:
+                attributes = facts(entity_id) or {}
+                counts = attributes.get("state_class") == "total_increasing"
+                feed = LevelFeed(counter=True if counts else None)
+            channels.append(cls(entity_id, feed))
+        return channels
 
     @staticmethod
     def entities_of(zone: Zone) -> tuple[str, ...]:
@@ -40,9 +79,25 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         """Restore a sensor's feed."""
         return LevelFeed.from_dict(data)
 
-    def status(self, x: Conditions) -> dict[str, Forecast]:
-        """Return the expected value and the verdicts now."""
-        return self.forecast(x, x.when)
+    def status(self, x: Conditions) -> dict[str, Any]:
+        """Return the expected value and whether the readings are unusual now."""
+        feed = self.feed
+        expected = feed.expected(x)
+        if expected is None:
+            return {}
+        return {
+            "expected": Forecast(expected, sample_confidence(feed.model.samples)),
+            "unusual_reading": ReadingStatus(
+                flag=feed.anomaly,
+                score=feed.anomaly_score,
+                actual=feed.actual,
+                expected=expected,
+                usual=feed.model.usual(x),
+                since=feed.since,
+                reason=feed.reason,
+                counter=feed.counter is True,
+            ),
+        }
 
     def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the value expected at x.when; the verdicts too for the present."""

@@ -35,6 +35,8 @@ TINY = 1e-6
 # A cell predicts after an hour of samples; the model scores after three days.
 MIN_CELL_SAMPLES = 12
 MIN_SAMPLES = 864
+# The usual range shown to people: this many deviations either side.
+USUAL_SDS = 2.0
 # LevelModel.score, instantaneous: 1/2 at Z_MID standard deviations.
 Z_MID = 4.0
 Z_SLOPE = 1.5
@@ -56,7 +58,7 @@ class LevelModel:
     absolute residual, which turns a residual into standard deviations.
     """
 
-    __slots__ = ("_mad", "_median", "_n", "_spread", "_wide", "samples")
+    __slots__ = ("_low", "_mad", "_median", "_n", "_spread", "_wide", "samples")
 
     def __init__(self) -> None:
         """Start knowing nothing."""
@@ -65,6 +67,7 @@ class LevelModel:
         self._mad = [0.0] * CELLS  # median absolute residual
         self._n = [0] * CELLS
         self._wide = 0.0
+        self._low: float | None = None  # the lowest value learned
         self.samples = 0
 
     def learn(self, x: Conditions, value: float) -> None:
@@ -73,6 +76,7 @@ class LevelModel:
             return
         cell = cell_of(x)
         self.samples += 1
+        self._low = value if self._low is None else min(self._low, value)
         n = self._n[cell]
         if n == 0:
             self._median[cell] = value
@@ -117,6 +121,18 @@ class LevelModel:
                         return other + near
         return cell  # nothing learned: the caller checked samples
 
+    def usual(self, x: Conditions) -> tuple[float, float] | None:
+        """Return the usual range at x: two deviations either side of the expected.
+
+        Never below the lowest value learned (a power sensor's 0 W). None while
+        the moment's cell has too few samples to say.
+        """
+        cell = cell_of(x)
+        if self._n[cell] < MIN_CELL_SAMPLES or self._low is None:
+            return None
+        middle, width = self._median[cell], USUAL_SDS * self._sd(cell)
+        return max(self._low, middle - width), middle + width
+
     def predict(self, x: Conditions) -> float | None:
         """Return the value expected at x (the estimator protocol's name)."""
         return self.expected(x)
@@ -145,6 +161,7 @@ class LevelModel:
             "version": VERSION,
             "samples": self.samples,
             "wide": self._wide,
+            "low": self._low,
             "median": self._median,
             "spread": self._spread,
             "mad": self._mad,
@@ -165,6 +182,8 @@ class LevelModel:
         model = cls()
         model.samples = integer(data["samples"], 0, 2**63)
         model._wide = _non_negative(data["wide"])
+        low = data["low"]
+        model._low = None if low is None else number(low)
         model._median = _cells(data["median"], number)
         model._spread = _cells(data["spread"], _non_negative)
         model._mad = _cells(data["mad"], _non_negative)
@@ -181,6 +200,7 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
         "version": VERSION,
         "samples": data["samples"],
         "wide": data["wide"],
+        "low": None,
         "median": [base + number(m) for m in as_list(data["mean"])],
         "spread": spread,
         "mad": spread,

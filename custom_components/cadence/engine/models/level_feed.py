@@ -41,6 +41,8 @@ RESETS_PER_RISE = 0.1
 MIN_RISES = 10
 COUNTER_AFTER = timedelta(days=1)
 
+# Why a flag was raised: readings far above or below the usual, or not moving.
+REASONS = (None, "high", "low", "still")
 # The feed's own layout; its model's state carries the model's version.
 VERSION = 2
 
@@ -70,6 +72,11 @@ class LevelFeed:
         self.counter = counter
         self.skipped: Counter[str] = Counter()
         self.anomaly_score = 0.0
+        # The sample last judged (a counter's rate), when the flag was raised and
+        # what it said then: "high", "low" or "still".
+        self.actual: float | None = None
+        self.since: datetime | None = None
+        self.reason: str | None = None
         self._value: float | None = None  # latest reported value, None if unknown
         self._first: datetime | None = None  # first numeric state, for detection
         self._rises = 0
@@ -145,11 +152,17 @@ class LevelFeed:
         flag = self._verdict.flag
         far = self._excursion.update(self._z, hours, flag)
         still = self._stillness.update(x, value, hours)
-        self.anomaly_score = max(
-            sigmoid(EXC_SLOPE * (far - EXC_MID)),
-            sigmoid(STILL_SLOPE * (still - STILL_MID)),
-        )
-        self._verdict.update(self.anomaly_score, step)
+        away = sigmoid(EXC_SLOPE * (far - EXC_MID))
+        unmoved = sigmoid(STILL_SLOPE * (still - STILL_MID))
+        self.anomaly_score = max(away, unmoved)
+        self.actual = value
+        if self._verdict.update(self.anomaly_score, step) != flag:
+            self.since = x.when if not flag else None
+            self.reason = None
+        if self._verdict.flag and self.reason is None:
+            self.reason = (
+                "still" if unmoved >= away else "high" if self._z > 0 else "low"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe."""
@@ -160,6 +173,9 @@ class LevelFeed:
             "counter": self.counter,
             "skipped": dict(self.skipped),
             "score": self.anomaly_score,
+            "actual": self.actual,
+            "since": _iso(self.since),
+            "reason": self.reason,
             "value": self._value,
             "first": None if self._first is None else self._first.isoformat(),
             "rises": [self._rises, self._resets],
@@ -190,6 +206,12 @@ class LevelFeed:
         )
         feed.skipped = skipped_counts(data["skipped"])
         feed.anomaly_score = min(1.0, max(0.0, number(data["score"])))
+        feed.actual = _optional(data["actual"])
+        feed.since = aware_time(data["since"])
+        reason = data["reason"]
+        if reason not in REASONS:
+            raise ValueError(f"level feed: unknown reason {reason!r}")
+        feed.reason = reason
         feed._value = _optional(data["value"])
         feed._first = aware_time(data["first"])
         feed._rises, feed._resets = (
@@ -214,6 +236,9 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     z, _ = as_list(data["evidence"], 2)
     return old | {
         "version": VERSION,
+        "actual": None,
+        "since": None,
+        "reason": None,
         "z": z,
         "excursion": Excursion().to_list(),
         "stillness": Stillness().to_dict(),

@@ -1,0 +1,161 @@
+"""Binary sensors: what Cadence finds unusual, with a sentence saying why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.binary_sensor import (
+    DOMAIN as BINARY_SENSOR_DOMAIN,
+    BinarySensorEntity,
+)
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from . import CadenceConfigEntry
+from .const import EVENT_ANOMALY
+from .coordinator import CadenceCoordinator
+from .descriptions import (
+    UNUSUAL_READING_SENSOR,
+    CadenceBinarySensorEntityDescription,
+    as_text,
+    rate_unit,
+    rounded,
+)
+from .engine import LevelChannel, ReadingStatus
+from .entity import CadenceEntity, async_remove_stale, short_name
+from .home import Zone
+
+# Verdicts are pushed by the coordinator; nothing is polled.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CadenceConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an unusual-reading sensor for every numeric sensor of every zone."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    assert coordinator is not None  # noqa: S101  # made before the platforms
+    expected: set[str] = set()
+    for zone in runtime.home.zones:
+        sensors = [
+            CadenceUnusualReadingSensor(
+                coordinator, zone, channel, UNUSUAL_READING_SENSOR
+            )
+            for channel in runtime.pipeline.channels[zone.zone_id]
+            if isinstance(channel, LevelChannel)
+        ]
+        expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
+        async_add_entities(sensors, config_subentry_id=zone.zone_id)
+    async_remove_stale(hass, entry, BINARY_SENSOR_DOMAIN, expected)
+
+
+class CadenceUnusualReadingSensor(CadenceEntity, BinarySensorEntity):
+    """On while a numeric sensor reads far from its usual, or has stopped moving."""
+
+    entity_description: CadenceBinarySensorEntityDescription[ReadingStatus]
+    _unrecorded_attributes = frozenset(
+        {"score", "expected", "actual", "usual_low", "usual_high"}
+    )
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: LevelChannel,
+        description: CadenceBinarySensorEntityDescription[ReadingStatus],
+    ) -> None:
+        """Describe the verdict on one numeric sensor."""
+        super().__init__(coordinator, zone)
+        self.entity_description = description
+        self.source = channel.key
+        self._channel_id = (channel.kind, channel.key)
+        self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
+        home = coordinator.runtime.home
+        self._attr_translation_placeholders = {
+            "entity": short_name(home.friendly_name(channel.key), zone)
+        }
+        self._status = self._read_status()
+        # What was last announced: no "started" event for a flag restored as raised.
+        self._announced = bool(self._status and self._status.flag)
+
+    def _read_status(self) -> ReadingStatus | None:
+        """Return the channel's verdict, None before it has one."""
+        status = self.coordinator.status(*self._channel_id).get(
+            self.entity_description.status_name
+        )
+        return status if isinstance(status, ReadingStatus) else None
+
+    @property
+    def available(self) -> bool:
+        """Return whether there is a verdict (the sensor has been learned from)."""
+        return super().available and self._status is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the readings are unusual now."""
+        status = self._status
+        return None if status is None else self.entity_description.is_on_fn(status)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the score, what was expected and read, since when, and why."""
+        status = self._status
+        if status is None:
+            return {}
+        usual = status.usual
+        return {
+            "score": round(status.score, 3),
+            "expected": rounded(status.expected),
+            "actual": rounded(status.actual),
+            "usual_low": rounded(usual[0]) if usual else None,
+            "usual_high": rounded(usual[1]) if usual else None,
+            "since": status.since.isoformat() if status.since else None,
+            "kind": status.reason,
+            "reason": self._sentence(status),
+        }
+
+    def _unit(self, status: ReadingStatus) -> str:
+        """Return the source's unit, per hour for a counter (kWh: kW)."""
+        state = self.hass.states.get(self.source) if self.hass else None
+        unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")) if state else ""
+        return rate_unit(unit) if status.counter else unit
+
+    def _sentence(self, status: ReadingStatus) -> str | None:
+        """Say in a sentence why the readings are unusual, None when they are not."""
+        if not status.flag or status.reason is None or status.actual is None:
+            return None
+        unit = self._unit(status)
+        name = self.coordinator.runtime.home.friendly_name(self.source)
+        name = name[:1].upper() + name[1:]
+        actual = f"{as_text(status.actual)} {unit}".strip()
+        since = f" since {dt_util.as_local(status.since):%H:%M}" if status.since else ""
+        if status.reason == "still":
+            return f"{name} has read {actual} without change{since}; it usually moves at this hour"
+        if status.usual is None:
+            return f"{name} {actual}{since}, {status.reason}er than usual at this hour"
+        low, high = (as_text(v) for v in status.usual)
+        return f"{name} {actual}{since}; usually {low} to {high} {unit} at this hour".rstrip()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Read the verdict once, announce a start or an end, then write the state."""
+        self._status = self._read_status()
+        flag = bool(self._status and self._status.flag)
+        if flag != self._announced:
+            self._announced = flag
+            self.hass.bus.async_fire(
+                EVENT_ANOMALY,
+                {
+                    "entity_id": self.entity_id,
+                    "source": self.source,
+                    "detector": self.entity_description.key,
+                    "state": "started" if flag else "ended",
+                    **self.extra_state_attributes,
+                },
+            )
+        super()._handle_coordinator_update()

@@ -1,0 +1,284 @@
+"""Tests for the unusual-reading binary sensors and expected values, through Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.cadence.const import CONF_LEARNING, DOMAIN, EVENT_ANOMALY
+from custom_components.cadence.descriptions import rate_unit
+from custom_components.cadence.engine import Conditions, LevelFeed
+from custom_components.cadence.store import STORAGE_MINOR_VERSION
+
+from .conftest import STORAGE_KEY, THERMOSTAT, stored_file, zone_subentry
+
+FRIDGE = "sensor.living_room_fridge_power"
+METER = "sensor.living_room_energy"
+UNUSUAL = "binary_sensor.living_room_fridge_power_unusual_reading"
+EXPECTED = "sensor.living_room_fridge_power_expected"
+METER_EXPECTED = "sensor.living_room_energy_expected"
+NOW = "2026-11-20 12:02:00+01:00"
+WATTS = {
+    "unit_of_measurement": "W",
+    "device_class": "power",
+    "friendly_name": "Living room fridge power",
+}
+
+
+def fridge_w(when: datetime) -> float:
+    """Return a fridge's power: 100 W for 20 minutes of every hour, else 0 W."""
+    return 100.0 if when.minute < 20 else 0.0
+
+
+def trained_fridge(until: datetime, days: int = 10) -> dict[str, Any]:
+    """Return a fridge's feed after days of ordinary cycling, as the store keeps it."""
+    feed = LevelFeed(counter=False)
+    start = until - timedelta(days=days)
+    for i in range(days * 288):
+        when = dt_util.as_local(start + timedelta(minutes=5 * i))
+        feed.update(when, f"{fridge_w(when):.1f}")
+        feed.tick(Conditions(when=when))
+    return feed.to_dict()
+
+
+async def set_up_trained(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    watts: str,
+) -> None:
+    """Set Cadence up with ten days of a cycling fridge learned, reading watts now."""
+    hass_storage[STORAGE_KEY] = stored_file(
+        {"levels": {FRIDGE: trained_fridge(dt_util.now())}},
+        minor_version=STORAGE_MINOR_VERSION,
+    )
+    hass.states.async_set(FRIDGE, watts, WATTS)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def power_entry(living_room: ar.AreaEntry) -> MockConfigEntry:
+    """Return an entry whose zone has a fridge's power sensor and an energy meter."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Cadence",
+        options={CONF_LEARNING: True},
+        entry_id="01CADENCEENTRY",
+        subentries_data=[
+            zone_subentry(living_room.id, [THERMOSTAT], power=[FRIDGE, METER])
+        ],
+    )
+
+
+async def _run(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hours: float,
+    watts: Any = fridge_w,
+) -> list[str]:
+    """Move on in five-minute steps with the fridge reading watts(now); log states."""
+    seen = []
+    for _ in range(int(hours * 12)):
+        freezer.tick(timedelta(minutes=5))
+        now = dt_util.now()
+        hass.states.async_set(FRIDGE, f"{watts(now):.1f}", WATTS)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        seen.append(hass.states.get(UNUSUAL).state)
+    return seen
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_fridge_that_stops_is_flagged_announced_and_cleared(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """0 W for hours where it always cycles: on with a reason, events start and end."""
+    events: list[Event] = []
+
+    @callback
+    def record(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(EVENT_ANOMALY, record)
+    await set_up_trained(hass, power_entry, hass_storage, "100.0")
+
+    registry = er.async_get(hass)
+    entity = registry.async_get(UNUSUAL)
+    assert entity is not None
+    assert entity.translation_key == "unusual_reading"
+    assert entity.original_device_class == "problem"
+    assert (await _run(hass, freezer, 2))[-1] == "off"  # ordinary cycling
+    expected = hass.states.get(EXPECTED)
+    assert expected.attributes["unit_of_measurement"] == "W"
+    assert expected.attributes["device_class"] == "power"
+    assert 0.0 <= float(expected.state) <= 100.0
+
+    seen = await _run(hass, freezer, 8, lambda now: 0.0)
+    assert seen[:12] == ["off"] * 12  # one quiet hour is nothing
+    assert "on" in seen
+    flagged_after_h = seen.index("on") / 12
+    assert flagged_after_h <= 6.0
+    state = hass.states.get(UNUSUAL)
+    assert state.attributes["kind"] == "still"
+    assert state.attributes["actual"] == 0.0
+    assert "without change since" in state.attributes["reason"]
+    assert state.attributes["reason"].startswith(
+        "Living room fridge power has read 0 W"
+    )
+    assert state.attributes["usual_low"] == 0.0  # never below the lowest reading
+    assert dt_util.parse_datetime(state.attributes["since"]) is not None
+    started = [e.data for e in events if e.data["state"] == "started"]
+    assert len(started) == 1
+    assert started[0]["entity_id"] == UNUSUAL
+    assert started[0]["source"] == FRIDGE
+    assert started[0]["detector"] == "unusual_reading"
+    assert started[0]["kind"] == "still"
+
+    seen = await _run(hass, freezer, 3)  # cycling again
+    assert seen[-1] == "off"
+    assert [e.data["state"] for e in events] == ["started", "ended"]
+    assert hass.states.get(UNUSUAL).attributes["reason"] is None
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_raised_flag_survives_a_restart_without_a_second_start(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Reloaded while flagged: still on, and no new "started" is announced."""
+    await set_up_trained(hass, power_entry, hass_storage, "0.0")
+    assert (await _run(hass, freezer, 7, lambda now: 0.0))[-1] == "on"
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_ANOMALY, events.append)
+
+    assert await hass.config_entries.async_reload(power_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(UNUSUAL).state == "on"
+    await _run(hass, freezer, 0.5, lambda now: 0.0)
+    assert hass.states.get(UNUSUAL).state == "on"
+    assert events == []
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_an_energy_meter_is_expected_as_power_and_bad_states_are_skipped(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A total_increasing kWh meter gives kW; unavailable, NaN and text teach nothing."""
+    meter = {
+        "unit_of_measurement": "kWh",
+        "device_class": "energy",
+        "state_class": "total_increasing",
+    }
+    hass.states.async_set(METER, "1000.0", meter)
+    hass.states.async_set(FRIDGE, "unavailable", WATTS)
+    power_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(power_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(UNUSUAL).state == "unavailable"  # nothing learned yet
+    total = 1000.0
+    for step in range(36):
+        freezer.tick(timedelta(minutes=5))
+        total += 0.1  # 1.2 kW
+        hass.states.async_set(METER, f"{total:.2f}", meter)
+        hass.states.async_set(FRIDGE, ("nan", "unknown", "broken")[step % 3], WATTS)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    expected = hass.states.get(METER_EXPECTED)
+    assert expected.attributes["unit_of_measurement"] == "kW"
+    assert expected.attributes["device_class"] == "power"
+    assert float(expected.state) == pytest.approx(1.2, abs=0.05)
+    assert hass.states.get(EXPECTED).state == "unknown"
+    assert hass.states.get(UNUSUAL).state == "unavailable"
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_an_appliance_left_on_is_flagged_high_with_the_usual_range(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """2 kW for hours where the fridge draws at most 100 W: high, and by how much."""
+    await set_up_trained(hass, power_entry, hass_storage, "100.0")
+    seen = await _run(hass, freezer, 6, lambda now: 2000.0)
+    assert "on" in seen
+    assert seen.index("on") / 12 <= 4.0
+    state = hass.states.get(UNUSUAL)
+    assert state.attributes["kind"] == "high"
+    assert state.attributes["actual"] == 2000.0
+    reason = state.attributes["reason"]
+    assert reason.startswith("Living room fridge power 2000 W since ")
+    assert reason.endswith(" W at this hour")
+    assert "; usually 0 to " in reason
+
+
+async def test_a_sensor_without_unit_or_with_an_unknown_class_shows_neither(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+) -> None:
+    """The expected value copies only a unit and a device class Home Assistant knows."""
+    hass.states.async_set(FRIDGE, "5.0", {"device_class": "not_a_class"})
+    power_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(power_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    attributes = hass.states.get(EXPECTED).attributes
+    assert "device_class" not in attributes
+    assert "unit_of_measurement" not in attributes
+
+
+@pytest.mark.parametrize(
+    ("unit", "rate"),
+    [("kWh", "kW"), ("Wh", "W"), ("MWh", "MW"), ("m³", "m³/h"), ("", "")],
+)
+def test_a_counters_rate_is_its_unit_per_hour(unit: str, rate: str) -> None:
+    """An energy meter's rise per hour is power; other totals get "/h"."""
+    assert rate_unit(unit) == rate
+
+
+@pytest.mark.freeze_time("2026-01-09 08:02:00+01:00")
+async def test_a_numeric_sensor_learned_by_the_previous_release_keeps_its_values(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A store of 1.5 with a version 1 feed: the expected value is what it learned."""
+    old = json.loads(
+        (Path(__file__).parent / "engine" / "level_feed_v1.json").read_text("utf-8")
+    )
+    hass_storage[STORAGE_KEY] = stored_file({"levels": {FRIDGE: old}}, minor_version=5)
+    hass.states.async_set(FRIDGE, "150.0", WATTS)
+    power_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(power_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(EXPECTED).state == "152.0"  # 151.94, learned at 08:00
+    assert await hass.config_entries.async_unload(power_entry.entry_id)
+    saved = hass_storage[STORAGE_KEY]
+    assert saved["minor_version"] == STORAGE_MINOR_VERSION
+    assert saved["data"]["levels"][FRIDGE]["version"] == 2
