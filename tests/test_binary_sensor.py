@@ -9,7 +9,11 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -28,6 +32,7 @@ FRIDGE = "sensor.living_room_fridge_power"
 METER = "sensor.living_room_energy"
 UNUSUAL = "binary_sensor.living_room_fridge_power_unusual_reading"
 EXPECTED = "sensor.living_room_fridge_power_expected"
+HEALTH = "sensor.living_room_fridge_power_health"
 METER_EXPECTED = "sensor.living_room_energy_expected"
 NOW = "2026-11-20 12:02:00+01:00"
 WATTS = {
@@ -145,6 +150,7 @@ async def test_a_fridge_that_stops_is_flagged_announced_and_cleared(
     )
     assert state.attributes["usual_low"] == 0.0  # never below the lowest reading
     assert dt_util.parse_datetime(state.attributes["since"]) is not None
+    assert hass.states.get(HEALTH).state == "stuck"  # and not learned meanwhile
     started = [e.data for e in events if e.data["state"] == "started"]
     assert len(started) == 1
     assert started[0]["entity_id"] == UNUSUAL
@@ -156,6 +162,7 @@ async def test_a_fridge_that_stops_is_flagged_announced_and_cleared(
     assert seen[-1] == "off"
     assert [e.data["state"] for e in events] == ["started", "ended"]
     assert hass.states.get(UNUSUAL).attributes["reason"] is None
+    assert hass.states.get(HEALTH).state == "ok"
 
 
 @pytest.mark.freeze_time(NOW)
@@ -282,3 +289,54 @@ async def test_a_numeric_sensor_learned_by_the_previous_release_keeps_its_values
     saved = hass_storage[STORAGE_KEY]
     assert saved["minor_version"] == STORAGE_MINOR_VERSION
     assert saved["data"]["levels"][FRIDGE]["version"] == 2
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_sensor_offline_for_a_day_is_named_in_a_repair_issue(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Unavailable: offline after an hour, a repair issue after a day, gone when back."""
+    await set_up_trained(hass, power_entry, hass_storage, "100.0")
+    health = er.async_get(hass).async_get(HEALTH)
+    assert health is not None
+    assert health.entity_category == "diagnostic"
+    assert health.translation_key == "sensor_health"
+    assert hass.states.get(HEALTH).state == "ok"
+    assert hass.states.get(HEALTH).attributes["options"] == [
+        "ok",
+        "offline",
+        "flapping",
+        "implausible",
+        "stuck",
+    ]
+    issues = ir.async_get(hass)
+    issue_id = f"sensor_unhealthy_{FRIDGE}"
+
+    async def unavailable_for(hours: float) -> None:
+        for _ in range(int(hours * 12)):
+            freezer.tick(timedelta(minutes=5))
+            hass.states.async_set(FRIDGE, "unavailable", WATTS)
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+
+    await unavailable_for(0.5)
+    assert hass.states.get(HEALTH).state == "ok"
+    await unavailable_for(1)
+    assert hass.states.get(HEALTH).state == "offline"
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+    await unavailable_for(24)
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "sensor_unhealthy"
+    assert issue.translation_placeholders == {
+        "entity_id": FRIDGE,
+        "zone": "Living room",
+        "state": "offline",
+    }
+    await _run(hass, freezer, 0.5)
+    assert hass.states.get(HEALTH).state == "ok"
+    assert issues.async_get_issue(DOMAIN, issue_id) is None

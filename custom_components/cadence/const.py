@@ -33,6 +33,8 @@ ZONE_ENTITY_KEYS: Final = (CONF_CLIMATE, CONF_LIGHTS, CONF_MOTION, CONF_POWER)
 
 # How often the coordinator credits held setpoints; history replay ticks the same way.
 REFRESH_INTERVAL: Final = timedelta(minutes=5)
+# A numeric sensor unhealthy this long is named in a repair issue.
+UNHEALTHY_ISSUE_AFTER: Final = timedelta(days=1)
 
 # Learning from history: days of long-term statistics numeric sensors learn from, and
 # the bounds of the learn_from_history action's days.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -28,11 +29,12 @@ from .const import (
     DOMAIN,
     LOGGER,
     REFRESH_INTERVAL,
+    UNHEALTHY_ISSUE_AFTER,
 )
-from .engine import Channel, Reading, Source, StateView
+from .engine import Channel, LevelChannel, Reading, Source, StateView
 from .history import HeldChange, log_failure, unlearned_zones
 from .home import source_of
-from .repairs import async_update_missing_entity_issue
+from .repairs import async_update_missing_entity_issue, async_update_sensor_health_issue
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
@@ -155,7 +157,28 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
             )
             if learned:
                 runtime.store.async_delay_save(runtime.as_dict)
+        self._async_check_health(now)
         return self.pipeline.status(now, self.hass.states.get)
+
+    @callback
+    def _async_check_health(self, now: datetime) -> None:
+        """Name in a repair issue each numeric sensor unhealthy for a day, or clear it."""
+        for zone in self.runtime.home.zones:
+            for channel in self.pipeline.channels[zone.zone_id]:
+                if isinstance(channel, LevelChannel):
+                    health = channel.feed.health
+                    since = health.since
+                    long_unhealthy = (
+                        health.state != "ok"
+                        and since is not None
+                        and now - since >= UNHEALTHY_ISSUE_AFTER
+                    )
+                    async_update_sensor_health_issue(
+                        self.hass,
+                        channel.key,
+                        zone.name,
+                        health.state if long_unhealthy else None,
+                    )
 
     @callback
     def _async_on_change(self, event: Event[EventStateChangedData]) -> None:

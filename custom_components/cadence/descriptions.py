@@ -20,10 +20,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE
+from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE, EntityCategory
 
 from .engine import (
+    HEALTH_STATES,
     Forecast,
+    HealthStatus,
     LightChannel,
     OccupancyStatus,
     ReadingStatus,
@@ -37,7 +39,7 @@ class CadenceSensorEntityDescription[T](SensorEntityDescription):
 
     # The channel status's name this sensor shows (a setpoint attribute, a quantity).
     status_name: str
-    value_fn: Callable[[T], float | datetime | None]
+    value_fn: Callable[[T], float | str | datetime | None]
     attributes_fn: Callable[[T], dict[str, Any]] = lambda status: {}
 
 
@@ -168,6 +170,20 @@ EXPECTED_VALUE_SENSOR = CadenceSensorEntityDescription[Forecast](
     state_class=SensorStateClass.MEASUREMENT,
     value_fn=lambda status: status.value,
     attributes_fn=_confidence,
+)
+
+
+SENSOR_HEALTH_SENSOR = CadenceSensorEntityDescription[HealthStatus](
+    key="sensor_health",
+    translation_key="sensor_health",
+    status_name="sensor_health",
+    device_class=SensorDeviceClass.ENUM,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    options=list(HEALTH_STATES),
+    value_fn=lambda status: status.state,
+    attributes_fn=lambda status: {
+        "since": status.since.isoformat() if status.since else None
+    },
 )
 
 

@@ -11,6 +11,7 @@ from .const import DOMAIN
 ISSUE_UNREADABLE_STATE = "unreadable_state"
 ISSUE_MISSING_ENTITY = "missing_entity"
 ISSUE_NO_HISTORY = "history"
+ISSUE_SENSOR_UNHEALTHY = "sensor_unhealthy"
 
 
 def async_create_unreadable_state_issue(
@@ -58,12 +59,27 @@ def async_update_history_issue(
     )
 
 
+def async_update_sensor_health_issue(
+    hass: HomeAssistant, entity_id: str, zone: str, state: str | None
+) -> None:
+    """Raise or clear the issue for a sensor unhealthy for a day (state: which)."""
+    _async_update_entity_issue(
+        hass,
+        f"{ISSUE_SENSOR_UNHEALTHY}_{entity_id}",
+        None if state is None else ISSUE_SENSOR_UNHEALTHY,
+        entity_id,
+        zone,
+        state=state or "",
+    )
+
+
 def _async_update_entity_issue(
     hass: HomeAssistant,
     issue_id: str,
     translation_key: str | None,
     entity_id: str,
     zone: str,
+    **placeholders: str,
 ) -> None:
     """Raise an issue about one entity of a zone, or clear it when key is None."""
     if translation_key is None:
@@ -76,7 +92,7 @@ def _async_update_entity_issue(
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         translation_key=translation_key,
-        translation_placeholders={"entity_id": entity_id, "zone": zone},
+        translation_placeholders={"entity_id": entity_id, "zone": zone} | placeholders,
     )
 
 

@@ -28,6 +28,7 @@ from .coordinator import CadenceCoordinator
 from .descriptions import (
     EXPECTED_VALUE_SENSOR,
     OCCUPANCY_SENSORS,
+    SENSOR_HEALTH_SENSOR,
     SETPOINT_SENSORS,
     CadenceSensorEntityDescription,
     light_sensors,
@@ -43,6 +44,7 @@ from .engine import (
 )
 from .entity import CadenceEntity, async_remove_stale, short_name
 from .home import Zone
+from .repairs import async_update_sensor_health_issue
 
 # Predictions are pushed by the coordinator; nothing is polled.
 PARALLEL_UPDATES = 0
@@ -80,11 +82,14 @@ async def async_setup_entry(
                     for description in light_sensors(channel)
                 ]
             elif isinstance(channel, LevelChannel):
-                sensors.append(
+                sensors += [
                     CadenceExpectedValueSensor(
                         coordinator, zone, channel, EXPECTED_VALUE_SENSOR
-                    )
-                )
+                    ),
+                    CadenceSensorHealthSensor(
+                        coordinator, zone, channel, SENSOR_HEALTH_SENSOR
+                    ),
+                ]
         sensors.append(CadenceLearningStatusSensor(coordinator, zone))
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
         async_add_entities(sensors, config_subentry_id=zone.zone_id)
@@ -128,7 +133,7 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         )
 
     @property
-    def native_value(self) -> float | datetime | None:
+    def native_value(self) -> float | str | datetime | None:
         """Return what the channel predicts."""
         status = self._status
         return None if status is None else self.entity_description.value_fn(status)
@@ -197,6 +202,35 @@ class CadenceExpectedValueSensor(CadenceChannelSensor):
         """Return the expected value, rounded as people read it."""
         status = self._status
         return None if status is None else rounded(status.value)
+
+
+class CadenceSensorHealthSensor(CadenceChannelSensor):
+    """Whether a numeric sensor is trusted: ok, offline, flapping, implausible, stuck.
+
+    The coordinator names a sensor unhealthy for a day in a repair issue; the issue
+    goes when the sensor is ok again, or when this entity is removed.
+    """
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: LevelChannel,
+        description: CadenceSensorEntityDescription[Any],
+    ) -> None:
+        """Describe the health of one numeric sensor."""
+        super().__init__(coordinator, zone, channel, description)
+        self._zone_name = zone.name
+
+    @property
+    def available(self) -> bool:
+        """Return True: health is known even when the sensor itself is not."""
+        return self._status is not None
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Clear this sensor's repair issue when its entity goes."""
+        async_update_sensor_health_issue(self.hass, self.source, self._zone_name, None)
+        await super().async_will_remove_from_hass()
 
 
 class CadenceSetpointSensor(CadenceChannelSensor):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from custom_components.cadence.engine import (
     ALL_KINDS,
     Conditions,
+    HealthStatus,
     HomeLayout,
     LevelChannel,
     Pipeline,
@@ -144,4 +145,5 @@ def test_a_total_increasing_sensor_is_a_counter_from_the_first_reading() -> None
     assert meter.feed.counter is True
     assert plug.feed.counter is None
     x = Conditions(when=datetime(2026, 1, 5, 12, tzinfo=BERLIN))
-    assert meter.status(x) == {}  # nothing learned: no entity value yet
+    # Nothing learned: no expected value or verdict yet, but the health is known.
+    assert meter.status(x) == {"sensor_health": HealthStatus("ok", None)}

@@ -13,6 +13,7 @@ from .channels import (
     ChannelKind,
     Facts,
     Forecast,
+    HealthStatus,
     LevelChannel,
     LightChannel,
     OccupancyChannel,
@@ -32,6 +33,7 @@ from .models.activity import ActivityTracker
 from .models.anomaly import ActivityWatch, Verdict
 from .models.binary import BinaryFeed
 from .models.habit import HabitModel
+from .models.health import STATES as HEALTH_STATES
 from .models.level import LevelModel
 from .models.level_feed import LevelFeed
 from .models.logistic import OnlineLogistic
@@ -52,6 +54,7 @@ from .validation import RejectedValue, Rejection, clean_setpoint
 
 __all__ = [
     "ALL_KINDS",
+    "HEALTH_STATES",
     "HOLD_WEIGHT_PER_HOUR",
     "TARGETS",
     "ActivityTracker",
@@ -64,6 +67,7 @@ __all__ = [
     "Facts",
     "Forecast",
     "HabitModel",
+    "HealthStatus",
     "HomeLayout",
     "LevelChannel",
     "LevelFeed",

@@ -12,7 +12,7 @@ from .base import (
     sample_confidence,
 )
 from .habits import OccupancyChannel, OccupancyStatus
-from .levels import ActivityWatchChannel, LevelChannel, ReadingStatus
+from .levels import ActivityWatchChannel, HealthStatus, LevelChannel, ReadingStatus
 from .lights import LightChannel
 from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
@@ -33,6 +33,7 @@ __all__ = [
     "ChannelKind",
     "Facts",
     "Forecast",
+    "HealthStatus",
     "LevelChannel",
     "LightChannel",
     "OccupancyChannel",

@@ -39,6 +39,14 @@ class ReadingStatus:
     counter: bool
 
 
+@dataclass(frozen=True, slots=True)
+class HealthStatus:
+    """Whether a sensor is to be trusted (see `models.health`), and since when not."""
+
+    state: str
+    since: datetime | None
+
+
 class LevelChannel(EntityFeedChannel[LevelFeed]):
     """The expected value and anomaly verdict of one numeric sensor."""
 
@@ -80,12 +88,14 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         return LevelFeed.from_dict(data)
 
     def status(self, x: Conditions) -> dict[str, Any]:
-        """Return the expected value and whether the readings are unusual now."""
+        """Return the expected value, whether readings are unusual, sensor health."""
         feed = self.feed
+        health = HealthStatus(feed.health.state, feed.health.since)
         expected = feed.expected(x)
         if expected is None:
-            return {}
+            return {"sensor_health": health}
         return {
+            "sensor_health": health,
             "expected": Forecast(expected, sample_confidence(feed.model.samples)),
             "unusual_reading": ReadingStatus(
                 flag=feed.anomaly,

@@ -17,6 +17,7 @@ from ..features import Conditions
 from ..states import finite
 from .anomaly import Verdict, aware_time, elapsed, skipped_counts
 from .evidence import Z_CAP, Excursion, Stillness
+from .health import OK, SensorHealth
 from .level import VALUE_LIMIT, LevelModel
 from .logistic import sigmoid
 
@@ -33,6 +34,9 @@ EXC_MID = 1.5
 EXC_SLOPE = 3.0
 STILL_MID = 10.0
 STILL_SLOPE = 1.0
+# Stillness this surprising (a score of 0.8) also marks the sensor stuck: its
+# readings are not learned until it moves again.
+STUCK = STILL_MID + 1.4 / STILL_SLOPE
 # Counters: a sensor that has only risen (besides resets to below half its value,
 # at most one per RESETS_PER_RISE rises) for a day, at least MIN_RISES times, is a
 # counter of a total, and its rate per hour is what is learned.
@@ -86,6 +90,8 @@ class LevelFeed:
         self._z = 0.0
         self._excursion = Excursion()
         self._stillness = Stillness()
+        self._still = 0.0  # the stillness surprise at the last tick
+        self.health = SensorHealth()
         self._verdict = Verdict()
 
     @property
@@ -102,8 +108,10 @@ class LevelFeed:
         value = finite(state)
         if value is None or abs(value) > VALUE_LIMIT:
             self.skipped[_reason(state) if value is None else "out_of_range"] += 1
+            self.health.reading(when, None, self._value is not None)
             self._value = None
             return
+        self.health.reading(when, value, True)
         if self.counter is None:
             self._detect(when, value)
         self._value = value
@@ -126,11 +134,16 @@ class LevelFeed:
             self.counter = True
 
     def tick(self, x: Conditions) -> bool:
-        """Sample at x: learn the value and update the verdict; True if learned."""
+        """Sample at x: learn the value and update the verdict; True if learned.
+
+        A sensor that is not healthy is judged but not learned from.
+        """
         step = elapsed(self._last_tick, x.when)
         first = self._last_tick is None
         self._last_tick = x.when
         value = self._value
+        hours = step.total_seconds() / 3600.0
+        healthy = self.health.judge(x.when, value, hours, self._still >= STUCK) == OK
         if self.counter is not False:
             total, self._total = self._total, value
             if first or value is None or total is None or not step:
@@ -140,6 +153,9 @@ class LevelFeed:
         if value is None or self.counter is None:
             return False
         self._evidence(x, value, step)
+        if not healthy:
+            self.skipped[f"sensor_{self.health.state}"] += 1
+            return False
         self.model.learn(x, value)
         return True
 
@@ -151,7 +167,7 @@ class LevelFeed:
         self._z += smooth * (max(-Z_CAP, min(Z_CAP, z)) - self._z)
         flag = self._verdict.flag
         far = self._excursion.update(self._z, hours, flag)
-        still = self._stillness.update(x, value, hours)
+        still = self._still = self._stillness.update(x, value, hours)
         away = sigmoid(EXC_SLOPE * (far - EXC_MID))
         unmoved = sigmoid(STILL_SLOPE * (still - STILL_MID))
         self.anomaly_score = max(away, unmoved)
@@ -184,6 +200,8 @@ class LevelFeed:
             "z": self._z,
             "excursion": self._excursion.to_list(),
             "stillness": self._stillness.to_dict(),
+            "still": self._still,
+            "health": self.health.to_list(),
             "verdict": self._verdict.to_list(),
         }
 
@@ -222,6 +240,8 @@ class LevelFeed:
         feed._z = number(data["z"])
         feed._excursion = Excursion.from_list(data["excursion"])
         feed._stillness = Stillness.from_dict(data["stillness"])
+        feed._still = max(0.0, number(data["still"]))
+        feed.health = SensorHealth.from_list(data["health"])
         feed._verdict = Verdict.from_list(data["verdict"])
         return feed
 
@@ -242,6 +262,8 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
         "z": z,
         "excursion": Excursion().to_list(),
         "stillness": Stillness().to_dict(),
+        "still": 0.0,
+        "health": SensorHealth().to_list(),
     }
 
 
