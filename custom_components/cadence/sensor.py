@@ -115,6 +115,7 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         self._channel_id = (channel.kind, channel.key)
         # The entity the channel learns from (a light), or the zone.
         self.source = channel.key
+        self._zone_name = zone.name
         if channel.key == zone.zone_id:
             self._attr_unique_id = f"{zone.zone_id}_{description.key}"
         else:
@@ -210,17 +211,6 @@ class CadenceSensorHealthSensor(CadenceChannelSensor):
     The coordinator names a sensor unhealthy for a day in a repair issue; the issue
     goes when the sensor is ok again, or when this entity is removed.
     """
-
-    def __init__(
-        self,
-        coordinator: CadenceCoordinator,
-        zone: Zone,
-        channel: LevelChannel,
-        description: CadenceSensorEntityDescription[Any],
-    ) -> None:
-        """Describe the health of one numeric sensor."""
-        super().__init__(coordinator, zone, channel, description)
-        self._zone_name = zone.name
 
     @property
     def available(self) -> bool:
