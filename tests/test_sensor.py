@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -99,10 +100,15 @@ async def test_sensor_follows_a_daily_habit(
 @pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
 async def test_entities_snapshot(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
+    thermostat: str,
+    mock_config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """The sensor's registry entry and state after one person's choice."""
+    """The sensors' registry entries and states after one person's choice."""
+    mock_config_entry.add_to_hass(hass)
+    with patch("custom_components.cadence.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
     await set_temperature(hass, 20.5)
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)

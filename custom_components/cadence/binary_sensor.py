@@ -17,13 +17,14 @@ from . import CadenceConfigEntry
 from .const import EVENT_ANOMALY
 from .coordinator import CadenceCoordinator
 from .descriptions import (
+    UNUSUAL_ACTIVITY_SENSOR,
     UNUSUAL_READING_SENSOR,
     CadenceBinarySensorEntityDescription,
     as_text,
     rate_unit,
     rounded,
 )
-from .engine import LevelChannel, ReadingStatus
+from .engine import ActivityStatus, ActivityWatchChannel, LevelChannel, ReadingStatus
 from .entity import CadenceEntity, async_remove_stale, short_name
 from .home import Zone
 
@@ -36,28 +37,146 @@ async def async_setup_entry(
     entry: CadenceConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an unusual-reading sensor for every numeric sensor of every zone."""
+    """Add an unusual-reading sensor per numeric sensor, unusual activity per zone."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
     assert coordinator is not None  # noqa: S101  # made before the platforms
     expected: set[str] = set()
     for zone in runtime.home.zones:
-        sensors = [
-            CadenceUnusualReadingSensor(
-                coordinator, zone, channel, UNUSUAL_READING_SENSOR
-            )
-            for channel in runtime.pipeline.channels[zone.zone_id]
-            if isinstance(channel, LevelChannel)
-        ]
+        sensors: list[CadenceAnomalySensor[Any]] = []
+        for channel in runtime.pipeline.channels[zone.zone_id]:
+            if isinstance(channel, LevelChannel):
+                sensors.append(
+                    CadenceUnusualReadingSensor(
+                        coordinator, zone, channel, UNUSUAL_READING_SENSOR
+                    )
+                )
+            elif isinstance(channel, ActivityWatchChannel):
+                sensors.append(
+                    CadenceUnusualActivitySensor(
+                        coordinator, zone, channel, UNUSUAL_ACTIVITY_SENSOR
+                    )
+                )
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
         async_add_entities(sensors, config_subentry_id=zone.zone_id)
     async_remove_stale(hass, entry, BINARY_SENSOR_DOMAIN, expected)
 
 
-class CadenceUnusualReadingSensor(CadenceEntity, BinarySensorEntity):
+class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus)](
+    CadenceEntity, BinarySensorEntity
+):
+    """On while one channel's detector finds something unusual; announces changes.
+
+    Subclasses say which status they read and what their attributes are.
+    """
+
+    entity_description: CadenceBinarySensorEntityDescription[S]
+    status_type: type[S]
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: LevelChannel | ActivityWatchChannel,
+        description: CadenceBinarySensorEntityDescription[S],
+    ) -> None:
+        """Describe the verdict of one channel."""
+        super().__init__(coordinator, zone)
+        self.entity_description = description
+        self.source = channel.key
+        self._channel_id = (channel.kind, channel.key)
+        self._status: S | None = self._read_status()
+        # What was last announced: no "started" event for a flag restored as raised.
+        self._announced = bool(self._status and self._status.flag)
+
+    def _read_status(self) -> S | None:
+        """Return the channel's verdict, None before it has one."""
+        status = self.coordinator.status(*self._channel_id).get(
+            self.entity_description.status_name
+        )
+        return status if isinstance(status, self.status_type) else None
+
+    @property
+    def available(self) -> bool:
+        """Return whether there is a verdict (the channel has learned)."""
+        return super().available and self._status is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether something is unusual now."""
+        status = self._status
+        return None if status is None else self.entity_description.is_on_fn(status)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the verdict's attributes, none before there is a verdict."""
+        status = self._status
+        return {} if status is None else self.attributes(status)
+
+    def attributes(self, status: S) -> dict[str, Any]:
+        """Return the score, since when, and why."""
+        raise NotImplementedError
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Read the verdict once, announce a start or an end, then write the state."""
+        self._status = self._read_status()
+        flag = bool(self._status and self._status.flag)
+        if flag != self._announced:
+            self._announced = flag
+            self.hass.bus.async_fire(
+                EVENT_ANOMALY,
+                {
+                    "entity_id": self.entity_id,
+                    "source": self.source,
+                    "detector": self.entity_description.key,
+                    "state": "started" if flag else "ended",
+                    **self.extra_state_attributes,
+                },
+            )
+        super()._handle_coordinator_update()
+
+
+class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
+    """On while a zone sees motion at a time of the week that rarely sees any."""
+
+    status_type = ActivityStatus
+    _unrecorded_attributes = frozenset({"score", "usual_share"})
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: ActivityWatchChannel,
+        description: CadenceBinarySensorEntityDescription[ActivityStatus],
+    ) -> None:
+        """Describe the verdict on one zone's motion."""
+        super().__init__(coordinator, zone, channel, description)
+        self._attr_unique_id = f"{zone.zone_id}_{description.key}"
+        self._zone_name = zone.name
+
+    def attributes(self, status: ActivityStatus) -> dict[str, Any]:
+        """Return the score, how often this hour sees motion, since when, and why."""
+        share = round(100.0 * status.probability)
+        since = status.since
+        reason = (
+            f"Motion in {self._zone_name} at {dt_util.as_local(since):%H:%M}, "
+            f"an hour that sees motion on about {share} % of days"
+            if status.flag and since is not None
+            else None
+        )
+        return {
+            "score": round(status.score, 3),
+            "usual_share": share,
+            "since": since.isoformat() if since else None,
+            "reason": reason,
+        }
+
+
+class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
     """On while a numeric sensor reads far from its usual, or has stopped moving."""
 
-    entity_description: CadenceBinarySensorEntityDescription[ReadingStatus]
+    status_type = ReadingStatus
     _unrecorded_attributes = frozenset(
         {"score", "expected", "actual", "usual_low", "usual_high"}
     )
@@ -70,43 +189,15 @@ class CadenceUnusualReadingSensor(CadenceEntity, BinarySensorEntity):
         description: CadenceBinarySensorEntityDescription[ReadingStatus],
     ) -> None:
         """Describe the verdict on one numeric sensor."""
-        super().__init__(coordinator, zone)
-        self.entity_description = description
-        self.source = channel.key
-        self._channel_id = (channel.kind, channel.key)
+        super().__init__(coordinator, zone, channel, description)
         self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
         home = coordinator.runtime.home
         self._attr_translation_placeholders = {
             "entity": short_name(home.friendly_name(channel.key), zone)
         }
-        self._status = self._read_status()
-        # What was last announced: no "started" event for a flag restored as raised.
-        self._announced = bool(self._status and self._status.flag)
 
-    def _read_status(self) -> ReadingStatus | None:
-        """Return the channel's verdict, None before it has one."""
-        status = self.coordinator.status(*self._channel_id).get(
-            self.entity_description.status_name
-        )
-        return status if isinstance(status, ReadingStatus) else None
-
-    @property
-    def available(self) -> bool:
-        """Return whether there is a verdict (the sensor has been learned from)."""
-        return super().available and self._status is not None
-
-    @property
-    def is_on(self) -> bool | None:
-        """Return whether the readings are unusual now."""
-        status = self._status
-        return None if status is None else self.entity_description.is_on_fn(status)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
+    def attributes(self, status: ReadingStatus) -> dict[str, Any]:
         """Return the score, what was expected and read, since when, and why."""
-        status = self._status
-        if status is None:
-            return {}
         usual = status.usual
         return {
             "score": round(status.score, 3),
@@ -140,22 +231,3 @@ class CadenceUnusualReadingSensor(CadenceEntity, BinarySensorEntity):
             return f"{name} {actual}{since}, {status.reason}er than usual at this hour"
         low, high = (as_text(v) for v in status.usual)
         return f"{name} {actual}{since}; usually {low} to {high} {unit} at this hour".rstrip()
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Read the verdict once, announce a start or an end, then write the state."""
-        self._status = self._read_status()
-        flag = bool(self._status and self._status.flag)
-        if flag != self._announced:
-            self._announced = flag
-            self.hass.bus.async_fire(
-                EVENT_ANOMALY,
-                {
-                    "entity_id": self.entity_id,
-                    "source": self.source,
-                    "detector": self.entity_description.key,
-                    "state": "started" if flag else "ended",
-                    **self.extra_state_attributes,
-                },
-            )
-        super()._handle_coordinator_update()

@@ -24,6 +24,7 @@ from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE, EntityCategory
 
 from .engine import (
     HEALTH_STATES,
+    ActivityStatus,
     Forecast,
     HealthStatus,
     LightChannel,
@@ -195,6 +196,13 @@ class CadenceBinarySensorEntityDescription[T](BinarySensorEntityDescription):
     is_on_fn: Callable[[T], bool]
 
 
+UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
+    key="unusual_activity",
+    translation_key="unusual_activity",
+    status_name="unusual_activity",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda status: status.flag,
+)
 UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     key="unusual_reading",
     translation_key="unusual_reading",

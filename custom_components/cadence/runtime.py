@@ -13,6 +13,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_LEARNING
 from .engine import (
+    ActivityWatchChannel,
     Conditions,
     LevelChannel,
     LightChannel,
@@ -32,7 +33,13 @@ if TYPE_CHECKING:
     from .coordinator import CadenceCoordinator
 
 # The kinds of channel Home Assistant shows entities for, in the order they are fed.
-KINDS = (ThermostatChannel, OccupancyChannel, LightChannel, LevelChannel)
+KINDS = (
+    ThermostatChannel,
+    OccupancyChannel,
+    LightChannel,
+    LevelChannel,
+    ActivityWatchChannel,
+)
 
 
 @dataclass(kw_only=True)

@@ -159,3 +159,43 @@ def test_the_score_stays_in_the_unit_interval(states: list[tuple[int, str]]) -> 
         watch.update(moment(i), state)
         watch.tick(Conditions(when=moment(i)))
         assert 0.0 <= watch.anomaly_score <= 1.0
+
+
+def test_motion_in_the_small_hours_is_also_unusual_activity_with_its_time() -> None:
+    """Moving from midnight raises the visit verdict with its time; a late morning not."""
+    late, _ = busy_mornings(23, skip_day=22)
+    assert not late.unusual_activity
+    assert late.present_score < 0.5
+    owl, _ = busy_mornings(22)
+    midnight = moment(22 * 288)
+    for i in range(22 * 288, 22 * 288 + 4 * 12):
+        when = moment(i)
+        owl.update(when, "on")
+        owl.update(when + timedelta(minutes=1), "off")
+        owl.tick(Conditions(when=when))
+    assert owl.unusual_activity
+    assert owl.present_since is not None
+    assert (
+        midnight + timedelta(hours=1)
+        <= owl.present_since
+        <= midnight + timedelta(hours=2)
+    )
+    restored = ActivityWatch.from_dict(json.loads(json.dumps(owl.to_dict())))
+    assert restored.unusual_activity
+    assert restored.present_since == owl.present_since
+    for i in range(22 * 288 + 4 * 12, 22 * 288 + 10 * 12):  # quiet until 10:00
+        owl.tick(Conditions(when=moment(i)))
+    assert not owl.unusual_activity
+    assert owl.present_since is None
+
+
+def test_a_watch_saved_before_visits_had_their_verdict_restores_unflagged() -> None:
+    """A stored watch without "visit" (the previous release) reads as not flagged."""
+    watch, _ = busy_mornings(8)
+    data = watch.to_dict()
+    del data["visit"]
+    restored = ActivityWatch.from_dict(data)
+    assert not restored.unusual_activity
+    assert restored.present_since is None
+    with pytest.raises(ValueError, match="items"):
+        ActivityWatch.from_dict({**watch.to_dict(), "visit": [0.0, [False, 0.0]]})

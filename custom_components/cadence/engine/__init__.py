@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .channels import (
     ALL_KINDS,
+    ActivityStatus,
+    ActivityWatchChannel,
     Channel,
     ChannelKind,
     Facts,
@@ -57,8 +59,10 @@ __all__ = [
     "HEALTH_STATES",
     "HOLD_WEIGHT_PER_HOUR",
     "TARGETS",
+    "ActivityStatus",
     "ActivityTracker",
     "ActivityWatch",
+    "ActivityWatchChannel",
     "BinaryFeed",
     "Change",
     "Channel",

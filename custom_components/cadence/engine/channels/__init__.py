@@ -12,7 +12,13 @@ from .base import (
     sample_confidence,
 )
 from .habits import OccupancyChannel, OccupancyStatus
-from .levels import ActivityWatchChannel, HealthStatus, LevelChannel, ReadingStatus
+from .levels import (
+    ActivityStatus,
+    ActivityWatchChannel,
+    HealthStatus,
+    LevelChannel,
+    ReadingStatus,
+)
 from .lights import LightChannel
 from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
@@ -28,6 +34,7 @@ ALL_KINDS: tuple[ChannelKind, ...] = (
 __all__ = [
     "ALL_KINDS",
     "NOTHING",
+    "ActivityStatus",
     "ActivityWatchChannel",
     "Channel",
     "ChannelKind",

@@ -47,6 +47,19 @@ class HealthStatus:
     since: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class ActivityStatus:
+    """Whether a zone sees motion at a time that rarely sees any, and how rarely.
+
+    `probability` is the share of days this hour of the week sees motion.
+    """
+
+    flag: bool
+    score: float
+    probability: float
+    since: datetime | None
+
+
 class LevelChannel(EntityFeedChannel[LevelFeed]):
     """The expected value and anomaly verdict of one numeric sensor."""
 
@@ -150,9 +163,18 @@ class ActivityWatchChannel(EntityFeedChannel[ActivityWatch]):
         """Return the zone's motion sensors."""
         return self.motion
 
-    def status(self, x: Conditions) -> dict[str, Forecast]:
-        """Return the verdicts now."""
-        return self.forecast(x, x.when)
+    def status(self, x: Conditions) -> dict[str, Any]:
+        """Return the verdicts now, and whether the zone's motion is unusual."""
+        watch = self.feed
+        return {
+            **self.forecast(x, x.when),
+            "unusual_activity": ActivityStatus(
+                flag=watch.unusual_activity,
+                score=watch.present_score,
+                probability=watch.probability(x),
+                since=watch.present_since,
+            ),
+        }
 
     def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the verdicts, for the present only: unusual is not forecast."""

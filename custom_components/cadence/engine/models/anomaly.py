@@ -112,7 +112,10 @@ class ActivityWatch:
         "_on",
         "_present",
         "_verdict",
+        "_visit",
         "anomaly_score",
+        "present_score",
+        "present_since",
         "skipped",
     )
 
@@ -126,12 +129,22 @@ class ActivityWatch:
         self._last_tick: datetime | None = None
         self._verdict = Verdict()
         self.anomaly_score = 0.0
+        # Motion at an unusual time alone (the zone's `unusual_activity`), with its
+        # own verdict, and when that verdict was raised.
+        self._visit = Verdict()
+        self.present_score = 0.0
+        self.present_since: datetime | None = None
         self.skipped: Counter[str] = Counter()
 
     @property
     def anomaly(self) -> bool:
         """Return whether the zone's motion is flagged as unusual now."""
         return self._verdict.flag
+
+    @property
+    def unusual_activity(self) -> bool:
+        """Return whether motion at a time that rarely sees any is flagged now."""
+        return self._visit.flag
 
     def probability(self, x: Conditions) -> float:
         """Return how likely the hour of x is to see motion, by the habit."""
@@ -163,7 +176,13 @@ class ActivityWatch:
         if self._habit.days >= WARMUP_DAYS:
             surprise = max(self._absent, self._present)
             self.anomaly_score = sigmoid(SURPRISE_SLOPE * (surprise - SURPRISE_MID))
+            self.present_score = sigmoid(
+                SURPRISE_SLOPE * (self._present - SURPRISE_MID)
+            )
         self._verdict.update(self.anomaly_score, step)
+        was = self._visit.flag
+        if self._visit.update(self.present_score, step) != was:
+            self.present_since = x.when if not was else None
         return True
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,6 +201,11 @@ class ActivityWatch:
             else self._last_tick.isoformat(),
             "score": self.anomaly_score,
             "verdict": self._verdict.to_list(),
+            "visit": [
+                self.present_score,
+                self._visit.to_list(),
+                None if self.present_since is None else self.present_since.isoformat(),
+            ],
             "skipped": dict(self.skipped),
         }
 
@@ -203,6 +227,12 @@ class ActivityWatch:
         watch._last_tick = aware_time(data["last_tick"])
         watch.anomaly_score = min(1.0, max(0.0, number(data["score"])))
         watch._verdict = Verdict.from_list(data["verdict"])
+        # Version 1 had no verdict of its own for visits: they start unflagged.
+        if "visit" in data:
+            score, visit, since = as_list(data["visit"], 3)
+            watch.present_score = min(1.0, max(0.0, number(score)))
+            watch._visit = Verdict.from_list(visit)
+            watch.present_since = aware_time(since)
         watch.skipped = skipped_counts(data["skipped"])
         return watch
 
