@@ -40,6 +40,14 @@ def evenings_watched(days: int = 14) -> dict[str, Any]:
     return watch.to_dict()
 
 
+def learned_evenings(hass_storage: dict[str, Any]) -> None:
+    """Store two weeks of evenings as the living room's learned motion habit."""
+    hass_storage[STORAGE_KEY] = stored_file(
+        {"activity_watch": {ZONE_ID: evenings_watched()}},
+        minor_version=STORAGE_MINOR_VERSION,
+    )
+
+
 async def _motion(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: float, state: str
 ) -> list[str]:
@@ -66,10 +74,7 @@ async def test_motion_in_the_small_hours_is_unusual_announced_and_cleared(
     hass_storage: dict[str, Any],
 ) -> None:
     """A zone busy only in the evenings sees motion at 03:00: on, then off when quiet."""
-    hass_storage[STORAGE_KEY] = stored_file(
-        {"activity_watch": {ZONE_ID: evenings_watched()}},
-        minor_version=STORAGE_MINOR_VERSION,
-    )
+    learned_evenings(hass_storage)
     events: list[Event] = []
     hass.bus.async_listen(EVENT_ANOMALY, events.append)
     mock_config_entry.add_to_hass(hass)
@@ -106,10 +111,7 @@ async def test_motion_in_the_usual_evening_is_not_unusual(
     hass_storage: dict[str, Any],
 ) -> None:
     """The same motion at 19:00, when the zone is always busy, raises nothing."""
-    hass_storage[STORAGE_KEY] = stored_file(
-        {"activity_watch": {ZONE_ID: evenings_watched()}},
-        minor_version=STORAGE_MINOR_VERSION,
-    )
+    learned_evenings(hass_storage)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -127,10 +129,7 @@ async def test_binary_sensors_snapshot(
     hass_storage: dict[str, Any],
 ) -> None:
     """The zone's unusual-activity sensor: registry entry and state after learning."""
-    hass_storage[STORAGE_KEY] = stored_file(
-        {"activity_watch": {ZONE_ID: evenings_watched()}},
-        minor_version=STORAGE_MINOR_VERSION,
-    )
+    learned_evenings(hass_storage)
     mock_config_entry.add_to_hass(hass)
     with patch("custom_components.cadence.PLATFORMS", [Platform.BINARY_SENSOR]):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)

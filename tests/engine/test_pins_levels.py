@@ -21,6 +21,7 @@ from custom_components.cadence.engine.models.evidence import (
     HourHabit,
     Stillness,
 )
+from custom_components.cadence.engine.models.health import SensorHealth
 from custom_components.cadence.engine.models.level import LevelModel
 from custom_components.cadence.engine.models.level_feed import LevelFeed
 
@@ -297,3 +298,74 @@ def test_restored_rise_counts_are_bounded_below_two_to_the_63() -> None:
     assert LevelFeed.from_dict(state | {"rises": [2**63 - 1, 0]})._rises == 2**63 - 1
     with pytest.raises(ValueError, match="outside"):
         LevelFeed.from_dict(state | {"rises": [2**63, 0]})
+
+
+# ------------------------------------------ sensor health, stuck threshold, visits
+
+
+def test_a_score_of_exactly_0_8_held_fifteen_minutes_raises_the_flag() -> None:
+    """ON is inclusive: 0.8 counts as high."""
+    verdict = Verdict()
+    step = timedelta(minutes=5)
+    assert [verdict.update(0.8, step) for _ in range(3)] == [False, False, True]
+
+
+def test_motion_surprise_fades_by_half_in_two_quiet_hours() -> None:
+    """4 nats of visit surprise are 2 after two hours without motion."""
+    watch = ActivityWatch()
+    watch.tick(Conditions(when=MONDAY))
+    watch._present = 4.0
+    for i in range(1, 25):
+        watch.tick(Conditions(when=MONDAY + timedelta(minutes=5 * i)))
+    assert watch.to_dict()["surprise"][1] == pytest.approx(2.0, abs=1e-9)
+
+
+def test_stored_scores_and_counts_are_bounded() -> None:
+    """A watch's score is kept within 1; a skipped count must fit in 63 bits."""
+    data = ActivityWatch().to_dict()
+    assert ActivityWatch.from_dict({**data, "score": 1.5}).anomaly_score == 1.0
+    with pytest.raises(ValueError, match="outside"):
+        ActivityWatch.from_dict({**data, "skipped": {"unknown": 2**63}})
+    assert ActivityWatch.from_dict({**data, "skipped": {"unknown": 2**63 - 1}})
+
+
+def test_the_edge_of_the_plausible_range_is_plausible() -> None:
+    """Read 17-25 for a week: 9 and 33 (a range beyond either end) are plausible."""
+    health = SensorHealth()
+    for i in range(2028):
+        when = MONDAY + timedelta(minutes=5 * i)
+        value = 17.0 if i % 2 else 25.0
+        health.reading(when, value, had_number=True)
+        health.judge(when, value, 5 / 60, still=False)
+    assert health.plausible(9.0)
+    assert health.plausible(33.0)
+    assert not health.plausible(8.99)
+
+
+def _stuck_after(still: float) -> str:
+    """Return the health a feed judges with this much stillness surprise carried."""
+    feed = LevelFeed(counter=False)
+    feed.update(MONDAY, "20.0")
+    feed.tick(Conditions(when=MONDAY))
+    feed._still = still
+    feed.tick(Conditions(when=MONDAY + timedelta(minutes=5)))
+    return feed.health.state
+
+
+def test_a_sensor_is_stuck_from_eleven_point_four_nats_of_stillness() -> None:
+    """Stillness scored 0.8 (10 + 1.4 nats) marks the sensor stuck; 11 does not."""
+    assert _stuck_after(11.0) == "ok"
+    assert _stuck_after(11.5) == "stuck"
+
+
+def test_carried_stillness_is_stored_and_a_version_1_feed_carries_none() -> None:
+    """The stillness carried between ticks survives a save; version 1 had none."""
+    feed = LevelFeed(counter=False)
+    data = feed.to_dict()
+    assert LevelFeed.from_dict({**data, "still": 5.0}).to_dict()["still"] == 5.0
+    old = {k: v for k, v in data.items() if k not in ("z", "excursion", "stillness")}
+    old = {k: v for k, v in old.items() if k not in ("still", "health", "actual")}
+    old = {k: v for k, v in old.items() if k not in ("since", "reason")}
+    old |= {"version": 1, "evidence": [0.0, 0.0], "flatness": []}
+    old["model"] = {**data["model"], "version": 1, "level": None, "mean": [0.0] * 48}
+    assert LevelFeed.from_dict(old).to_dict()["still"] == 0.0
