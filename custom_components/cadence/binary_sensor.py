@@ -177,8 +177,9 @@ class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
     """On while a numeric sensor reads far from its usual, or has stopped moving."""
 
     status_type = ReadingStatus
+    # The sentence quotes the latest reading: it changes every tick, as they do.
     _unrecorded_attributes = frozenset(
-        {"score", "expected", "actual", "usual_low", "usual_high"}
+        {"score", "expected", "actual", "usual_low", "usual_high", "reason"}
     )
 
     def __init__(

@@ -39,6 +39,7 @@ from .engine import (
     LevelChannel,
     LightChannel,
     OccupancyChannel,
+    ReadingStatus,
     SetpointStatus,
     ThermostatChannel,
 )
@@ -163,16 +164,20 @@ class CadenceExpectedValueSensor(CadenceChannelSensor):
     per hour, in kW for kWh.
     """
 
-    def __init__(
-        self,
-        coordinator: CadenceCoordinator,
-        zone: Zone,
-        channel: LevelChannel,
-        description: CadenceSensorEntityDescription[Any],
-    ) -> None:
-        """Describe the expected value of one numeric sensor."""
-        super().__init__(coordinator, zone, channel, description)
-        self._feed = channel.feed
+    @property
+    def _counter(self) -> bool:
+        """Return whether the source counts a total, as its channel says now.
+
+        Read from the status, not the channel: learning from history replaces the
+        channel, and with it what it found out about the sensor.
+        """
+        verdict = self.coordinator.status(*self._channel_id).get("unusual_reading")
+        return isinstance(verdict, ReadingStatus) and verdict.counter
+
+    @property
+    def available(self) -> bool:
+        """Return whether the source is there: its unit is this sensor's."""
+        return super().available and self._source(ATTR_UNIT_OF_MEASUREMENT) is not None
 
     def _source(self, key: str) -> Any:
         """Return one attribute of the source sensor's state, None when unknown."""
@@ -185,13 +190,13 @@ class CadenceExpectedValueSensor(CadenceChannelSensor):
         unit = self._source(ATTR_UNIT_OF_MEASUREMENT)
         if unit is None:
             return None
-        return rate_unit(str(unit)) if self._feed.counter else str(unit)
+        return rate_unit(str(unit)) if self._counter else str(unit)
 
     @property
     def device_class(self) -> SensorDeviceClass | None:
         """Return the source's kind of quantity (a counter of energy: power)."""
         kind = self._source(ATTR_DEVICE_CLASS)
-        if self._feed.counter:
+        if self._counter:
             return SensorDeviceClass.POWER if kind == SensorDeviceClass.ENERGY else None
         try:
             return SensorDeviceClass(kind) if kind else None

@@ -193,3 +193,27 @@ def test_a_version_1_feed_restores_with_its_expected_values() -> None:
     assert LevelFeed.from_dict(feed.to_dict()).to_dict() == feed.to_dict()
     model = LevelModel.from_dict(data["model"])
     assert model.expected(at_eight) == pytest.approx(151.9375529627689, abs=1e-9)
+
+
+def test_a_tick_of_no_time_that_changes_side_adds_nothing() -> None:
+    """A clock set back gives a zero-length tick: no evidence, and no error."""
+    excursion = Excursion()
+    week_of_excursions(excursion, 5.0, 2.0)
+    assert excursion.update(-3.0, 0.0, flagged=False) == 0.0
+    assert excursion.update(-3.0, TICK_H, flagged=False) == 0.0  # 0.1 of usual 2
+
+
+def test_a_version_1_model_floors_its_range_at_its_lowest_cell() -> None:
+    """Migrated, the lowest median is the floor: the usual range never inverts."""
+    data = json.loads(
+        (Path(__file__).parent / "level_feed_v1.json").read_text(encoding="utf-8")
+    )
+    model = LevelModel.from_dict(data["model"])
+    state = model.to_dict()
+    low = state["low"]
+    seen = [m for m, n in zip(state["median"], state["n"], strict=True) if n]
+    assert low == pytest.approx(min(seen), abs=1e-9)
+    at_eight = Conditions(when=MONDAY + timedelta(days=4, hours=8))
+    usual = model.usual(at_eight)
+    assert usual is not None
+    assert low <= usual[0] <= model.expected(at_eight) <= usual[1]

@@ -118,3 +118,19 @@ def test_a_feed_does_not_learn_an_implausible_reading() -> None:
     assert feed.health.state == "implausible"
     assert feed.model.samples == samples
     assert feed.skipped["sensor_implausible"] == 1
+
+
+def test_a_meter_reset_to_zero_is_not_implausible() -> None:
+    """An energy meter at 1000-1050 kWh for a week, reset to 0 by a reboot: ok."""
+    feed = LevelFeed(counter=True)
+    total = 1000.0
+    for i in range(8 * 288):
+        when = START + i * TICK
+        total += 0.0025
+        feed.update(when, f"{total:.4f}")
+        feed.tick(Conditions(when=when))
+    when = START + timedelta(days=8)
+    feed.update(when, "0.0")
+    feed.tick(Conditions(when=when))
+    assert feed.health.state == "ok"
+    assert not feed.health.plausible(0.0)  # as a value it is far off; as a reset, fine

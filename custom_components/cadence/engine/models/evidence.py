@@ -155,8 +155,8 @@ class Excursion:
                 self._usual[i] = max(usual, grown)
             self._side = side
             self._run = size if side else 0.0
-        if not self._side or self._learned_h < WARMUP_H:
-            return 0.0
+        if not self._side or self._learned_h < WARMUP_H or self._run <= 0.0:
+            return 0.0  # a tick of no time (a clock set back) adds nothing
         return max(0.0, math.log2(self._run / self._usual[self._side < 0]))
 
     def to_list(self) -> list[float]:

@@ -84,9 +84,19 @@ class SensorHealth:
             self._high = value if self._high is None else max(self._high, value)
 
     def judge(
-        self, when: datetime, value: float | None, hours: float, still: bool
+        self,
+        when: datetime,
+        value: float | None,
+        hours: float,
+        still: bool,
+        *,
+        ranged: bool = True,
     ) -> str:
-        """Return the health at a tick, `hours` after the last; value: the latest."""
+        """Return the health at a tick, `hours` after the last; value: the latest.
+
+        ranged=False for a counter of a total: it resets to 0 at any time, so its
+        range says nothing about plausibility.
+        """
         self._flaps = [flap for flap in self._flaps if when - flap < FLAP_WINDOW]
         if value is not None:
             self._range_h += hours
@@ -95,7 +105,7 @@ class SensorHealth:
             state = OFFLINE
         elif len(self._flaps) >= FLAPS:
             state = FLAPPING
-        elif value is not None and not self.plausible(value):
+        elif ranged and value is not None and not self.plausible(value):
             state = IMPLAUSIBLE
         elif still:
             state = STUCK

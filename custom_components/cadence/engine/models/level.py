@@ -109,7 +109,7 @@ class LevelModel:
         """
         if not self.samples:
             return None
-        return self._median[self._seen_cell(cell_of(x))]
+        return self._floored(self._median[self._seen_cell(cell_of(x))])
 
     def _seen_cell(self, cell: int) -> int:
         """Return the cell, or the nearest learned one: other kind of day first."""
@@ -130,8 +130,16 @@ class LevelModel:
         cell = cell_of(x)
         if self._n[cell] < MIN_CELL_SAMPLES or self._low is None:
             return None
-        middle, width = self._median[cell], USUAL_SDS * self._sd(cell)
+        middle, width = self._floored(self._median[cell]), USUAL_SDS * self._sd(cell)
         return max(self._low, middle - width), middle + width
+
+    def _floored(self, value: float) -> float:
+        """Return a median never below the lowest value learned.
+
+        A running median steps past 0 W by a fraction of a step; a sensor that
+        never read below 0 is not expected to.
+        """
+        return value if self._low is None else max(self._low, value)
 
     def predict(self, x: Conditions) -> float | None:
         """Return the value expected at x (the estimator protocol's name)."""
@@ -196,12 +204,14 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     level = data["level"]
     base = 0.0 if level is None else number(level)
     spread = as_list(data["spread"])
+    medians = [base + number(m) for m in as_list(data["mean"])]
+    seen = [m for m, n in zip(medians, as_list(data["n"]), strict=False) if n]
     return {
         "version": VERSION,
         "samples": data["samples"],
         "wide": data["wide"],
-        "low": None,
-        "median": [base + number(m) for m in as_list(data["mean"])],
+        "low": min(seen) if seen else None,  # the lowest cell: a floor, not below
+        "median": medians,
         "spread": spread,
         "mad": spread,
         "n": data["n"],

@@ -143,7 +143,11 @@ class LevelFeed:
         self._last_tick = x.when
         value = self._value
         hours = step.total_seconds() / 3600.0
-        healthy = self.health.judge(x.when, value, hours, self._still >= STUCK) == OK
+        still = self._still >= STUCK
+        health = self.health.judge(
+            x.when, value, hours, still, ranged=self.counter is not True
+        )
+        healthy = health == OK
         if self.counter is not False:
             total, self._total = self._total, value
             if first or value is None or total is None or not step:
