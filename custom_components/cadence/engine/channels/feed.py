@@ -48,8 +48,8 @@ class EntityFeedChannel[F: Feed]:
         raise NotImplementedError
 
     @staticmethod
-    def new_feed() -> F:
-        """Return a fresh feed."""
+    def new_feed(attributes: Mapping[str, Any]) -> F:
+        """Return a fresh feed for an entity with these attributes (maybe none)."""
         raise NotImplementedError
 
     @staticmethod
@@ -67,7 +67,7 @@ class EntityFeedChannel[F: Feed]:
                 entity_id,
                 cls.feed_from_dict(stored[entity_id])
                 if entity_id in stored
-                else cls.new_feed(),
+                else cls.new_feed(facts(entity_id) or {}),
             )
             for entity_id in cls.entities_of(zone)
         ]

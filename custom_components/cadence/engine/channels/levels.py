@@ -65,35 +65,20 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
 
     kind: ClassVar[str] = "levels"
 
-    @classmethod
-    def for_zone(
-        cls, zone: Zone, home: HomeLayout, stored: Mapping[str, Any], facts: Facts
-    ) -> list[Self]:
-        """Return a channel per numeric sensor; one that counts a total learns rates.
-
-        Home Assistant's state_class total_increasing says a sensor counts (energy
-        meters); otherwise the feed finds out from the readings.
-        """
-        channels = []
-        for entity_id in zone.power:
-            if entity_id in stored:
-                feed = LevelFeed.from_dict(stored[entity_id])
-            else:
-                attributes = facts(entity_id) or {}
-                counts = attributes.get("state_class") == "total_increasing"
-                feed = LevelFeed(counter=True if counts else None)
-            channels.append(cls(entity_id, feed))
-        return channels
-
     @staticmethod
     def entities_of(zone: Zone) -> tuple[str, ...]:
         """Return the zone's numeric sensors."""
         return zone.power
 
     @staticmethod
-    def new_feed() -> LevelFeed:
-        """Return a fresh level feed."""
-        return LevelFeed()
+    def new_feed(attributes: Mapping[str, Any]) -> LevelFeed:
+        """Return a fresh level feed; one that counts a total learns rates.
+
+        Home Assistant's state_class total_increasing says a sensor counts (energy
+        meters); otherwise the feed finds out from the readings.
+        """
+        counts = attributes.get("state_class") == "total_increasing"
+        return LevelFeed(counter=True if counts else None)
 
     @staticmethod
     def feed_from_dict(data: dict[str, Any]) -> LevelFeed:
