@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 from homeassistant.components.binary_sensor import (
     DOMAIN as BINARY_SENSOR_DOMAIN,
@@ -17,6 +18,7 @@ from . import CadenceConfigEntry
 from .const import EVENT_ANOMALY
 from .coordinator import CadenceCoordinator
 from .descriptions import (
+    HEATING_FAULT_SENSOR,
     UNUSUAL_ACTIVITY_SENSOR,
     UNUSUAL_READING_SENSOR,
     CadenceBinarySensorEntityDescription,
@@ -24,7 +26,14 @@ from .descriptions import (
     rate_unit,
     rounded,
 )
-from .engine import ActivityStatus, ActivityWatchChannel, LevelChannel, ReadingStatus
+from .engine import (
+    ActivityStatus,
+    ActivityWatchChannel,
+    HeatingChannel,
+    HeatingStatus,
+    LevelChannel,
+    ReadingStatus,
+)
 from .entity import CadenceEntity, async_remove_stale, short_name
 from .home import Zone
 
@@ -37,7 +46,7 @@ async def async_setup_entry(
     entry: CadenceConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an unusual-reading sensor per numeric sensor, unusual activity per zone."""
+    """Add the anomaly sensors: per numeric sensor, per thermostat and per zone."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
     assert coordinator is not None  # noqa: S101  # made before the platforms
@@ -51,6 +60,12 @@ async def async_setup_entry(
                         coordinator, zone, channel, UNUSUAL_READING_SENSOR
                     )
                 )
+            elif isinstance(channel, HeatingChannel):
+                sensors.append(
+                    CadenceHeatingFaultSensor(
+                        coordinator, zone, channel, HEATING_FAULT_SENSOR
+                    )
+                )
             elif isinstance(channel, ActivityWatchChannel):
                 sensors.append(
                     CadenceUnusualActivitySensor(
@@ -62,7 +77,7 @@ async def async_setup_entry(
     async_remove_stale(hass, entry, BINARY_SENSOR_DOMAIN, expected)
 
 
-class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus)](
+class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
     CadenceEntity, BinarySensorEntity
 ):
     """On while one channel's detector finds something unusual; announces changes.
@@ -72,18 +87,26 @@ class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus)](
 
     entity_description: CadenceBinarySensorEntityDescription[S]
     status_type: type[S]
+    # Whether the verdict is on one entity (named after it) or on the whole zone.
+    per_entity: ClassVar[bool] = True
 
     def __init__(
         self,
         coordinator: CadenceCoordinator,
         zone: Zone,
-        channel: LevelChannel | ActivityWatchChannel,
+        channel: LevelChannel | ActivityWatchChannel | HeatingChannel,
         description: CadenceBinarySensorEntityDescription[S],
     ) -> None:
         """Describe the verdict of one channel."""
         super().__init__(coordinator, zone)
         self.entity_description = description
         self.source = channel.key
+        if self.per_entity:
+            self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
+            name = coordinator.runtime.home.friendly_name(channel.key)
+            self._attr_translation_placeholders = {"entity": short_name(name, zone)}
+        else:
+            self._attr_unique_id = f"{zone.zone_id}_{description.key}"
         self._channel_id = (channel.kind, channel.key)
         self._status: S | None = self._read_status()
         # What was last announced: no "started" event for a flag restored as raised.
@@ -141,6 +164,7 @@ class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
     """On while a zone sees motion at a time of the week that rarely sees any."""
 
     status_type = ActivityStatus
+    per_entity = False
     _unrecorded_attributes = frozenset({"score", "usual_share"})
 
     def __init__(
@@ -152,7 +176,6 @@ class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
     ) -> None:
         """Describe the verdict on one zone's motion."""
         super().__init__(coordinator, zone, channel, description)
-        self._attr_unique_id = f"{zone.zone_id}_{description.key}"
         self._zone_name = zone.name
 
     def attributes(self, status: ActivityStatus) -> dict[str, Any]:
@@ -173,6 +196,63 @@ class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
         }
 
 
+class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
+    """On while a thermostat heats (or cools) and its room does not follow."""
+
+    status_type = HeatingStatus
+    _unrecorded_attributes = frozenset(
+        {"score", "expected", "actual", "rate", "reason"}
+    )
+
+    def attributes(self, status: HeatingStatus) -> dict[str, Any]:
+        """Return the room and setpoint in the home's unit, the rate, and why."""
+        home = self.coordinator.runtime.home
+
+        def shown(value_c: float | None) -> float | None:
+            return None if value_c is None else round(home.from_celsius(value_c), 1)
+
+        rate = home.from_celsius(status.rate_c_per_h) - home.from_celsius(0.0)
+        return {
+            "score": round(status.score, 3),
+            "expected": shown(status.expected_c),
+            "actual": shown(status.room_c),
+            "target": shown(status.target_c),
+            "rate": round(rate, 2),
+            "direction": status.direction,
+            "stalled_since": _iso(status.stall_since),
+            "since": _iso(status.since),
+            "reason": self._sentence(status),
+        }
+
+    def _sentence(self, status: HeatingStatus) -> str | None:
+        """Say in a sentence what the heating does and the room does not."""
+        room, target = status.room_c, status.target_c
+        start = status.stall_since
+        if not status.flag or room is None or target is None or start is None:
+            return None
+        home = self.coordinator.runtime.home
+        unit = home.unit
+        name = home.friendly_name(self.source)
+        minutes = round((dt_util.utcnow() - start).total_seconds() / 60)
+        hours, minutes = divmod(max(0, minutes), 60)
+        took = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        heats = status.direction != "cool"
+        gap = abs(home.from_celsius(target) - home.from_celsius(room))
+        rate = home.from_celsius(status.rate_c_per_h) - home.from_celsius(0.0)
+        return (
+            f"{name} has {'heated' if heats else 'cooled'} for {took} and the room "
+            f"is still {as_text(home.from_celsius(room))} {unit}, {as_text(gap)} {unit} "
+            f"{'below' if heats else 'above'} the {as_text(home.from_celsius(target))} "
+            f"{unit} setpoint; it usually {'warms' if heats else 'cools'} about "
+            f"{rate:.1f} {unit} an hour"
+        )
+
+
+def _iso(when: datetime | None) -> str | None:
+    """Return a moment as ISO text, None as None."""
+    return None if when is None else when.isoformat()
+
+
 class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
     """On while a numeric sensor reads far from its usual, or has stopped moving."""
 
@@ -181,21 +261,6 @@ class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
     _unrecorded_attributes = frozenset(
         {"score", "expected", "actual", "usual_low", "usual_high", "reason"}
     )
-
-    def __init__(
-        self,
-        coordinator: CadenceCoordinator,
-        zone: Zone,
-        channel: LevelChannel,
-        description: CadenceBinarySensorEntityDescription[ReadingStatus],
-    ) -> None:
-        """Describe the verdict on one numeric sensor."""
-        super().__init__(coordinator, zone, channel, description)
-        self._attr_unique_id = f"{zone.zone_id}_{channel.key}_{description.key}"
-        home = coordinator.runtime.home
-        self._attr_translation_placeholders = {
-            "entity": short_name(home.friendly_name(channel.key), zone)
-        }
 
     def attributes(self, status: ReadingStatus) -> dict[str, Any]:
         """Return the score, what was expected and read, since when, and why."""

@@ -27,6 +27,7 @@ from .engine import (
     ActivityStatus,
     Forecast,
     HealthStatus,
+    HeatingStatus,
     LightChannel,
     OccupancyStatus,
     ReadingStatus,
@@ -200,6 +201,13 @@ UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
     key="unusual_activity",
     translation_key="unusual_activity",
     status_name="unusual_activity",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda status: status.flag,
+)
+HEATING_FAULT_SENSOR = CadenceBinarySensorEntityDescription[HeatingStatus](
+    key="heating_fault",
+    translation_key="heating_fault",
+    status_name="heating_fault",
     device_class=BinarySensorDeviceClass.PROBLEM,
     is_on_fn=lambda status: status.flag,
 )

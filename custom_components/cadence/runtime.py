@@ -15,6 +15,7 @@ from .const import CONF_LEARNING
 from .engine import (
     ActivityWatchChannel,
     Conditions,
+    HeatingChannel,
     LevelChannel,
     LightChannel,
     OccupancyChannel,
@@ -39,6 +40,7 @@ KINDS = (
     LightChannel,
     LevelChannel,
     ActivityWatchChannel,
+    HeatingChannel,
 )
 
 

@@ -18,17 +18,19 @@ STORAGE_VERSION = 1
 # lights, occupancy and numeric sensors and the zones' activity, 1.5 a light's
 # preferred brightness and colour beside its on/off habit, 1.6 version 2 of a
 # numeric sensor's feed (a running median, excursions, stillness, its verdict's
-# time and reason; the engine reads version 1 feeds). Minor versions add keys,
+# time and reason; the engine reads version 1 feeds), 1.7 "heating": each
+# thermostat's heating-fault watch. Minor versions add keys,
 # which readers treat as optional, and otherwise migrate forward here.
-STORAGE_MINOR_VERSION = 6
+STORAGE_MINOR_VERSION = 7
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
 LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)
 
 # The layout: each top-level key holds an object keyed by entity id (thermostats:
-# a learner per setpoint attribute; lights and levels: a feed) or by zone id
-# (occupancy and activity_watch: a feed; activity: a tracker; history: its standing).
-ENTITY_KEYS = ("thermostats", "lights", "levels")
+# a learner per setpoint attribute; heating: a watch; lights and levels: a feed)
+# or by zone id (occupancy and activity_watch: a feed; activity: a tracker; history:
+# its standing).
+ENTITY_KEYS = ("thermostats", "heating", "lights", "levels")
 ZONE_KEYS = ("occupancy", "activity_watch", "activity", "history")
 LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS)
 

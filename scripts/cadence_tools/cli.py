@@ -18,7 +18,10 @@ light is dimmable when its attributes say supported_color_modes other than onoff
 color_temp (K) where it has color_temp among them; and occupancy per zone with
 motion sensors (zone.<name>: in use within the next 15 minutes). Lights follow the
 same rule as thermostats: changes with user=1 teach, others do not. expected, anomaly and
-anomaly_score are absent until the engine has their model.
+anomaly_score are absent until the engine has their model. At lead 0 only: the
+verdicts heating_fault and heating_fault_score per thermostat (heating or cooling that
+does not move the room toward its setpoint), and unusual_activity and
+unusual_activity_score per zone (motion at a time that rarely sees any).
 
 With --lead L, the value for tick t is what Cadence predicted at t - L for t: made
 from events before t - L, with the outdoor temperature of t - L, the workday sensor

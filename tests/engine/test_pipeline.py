@@ -76,6 +76,7 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
     stored = pipeline.to_dict()
     assert set(stored) == {
         "thermostats",
+        "heating",
         "occupancy",
         "lights",
         "levels",

@@ -404,3 +404,28 @@ def test_replay_refuses_a_zero_tick_or_a_negative_lead() -> None:
         Replay(home, print, every=timedelta(0))
     with pytest.raises(ValueError, match="lead"):
         Replay(home, print, lead=timedelta(hours=-1))
+
+
+def test_a_thermostat_heating_a_room_that_stays_cold_is_a_heating_fault(
+    tmp_path: Path,
+) -> None:
+    """heating_fault rows at lead 0: 0 while the room warms, 1 once it stalls."""
+    start = datetime(2026, 3, 2, 6, 0, tzinfo=BERLIN)
+    lines = []
+    for step in range(6 * 12):
+        when = start + timedelta(minutes=5 * step)
+        room = 17.0 + min(step, 24) / 12  # warms 1 °C an hour for two hours, then not
+        attributes = {
+            "hvac_action": "heating",
+            "current_temperature": round(room, 1),
+            "temperature": 22.0,
+        }
+        lines.append(row(when, "climate.living", "heat", attributes))
+    quantities = ("heating_fault", "heating_fault_score")
+    now = predictions(tmp_path, lines, quantities=quantities)
+    day = date(2026, 3, 2)
+    assert now[at(day, 7, 30), "climate.living", "heating_fault"][0] == 0.0
+    assert now[at(day, 10, 45), "climate.living", "heating_fault"][0] == 1.0
+    assert now[at(day, 10, 45), "climate.living", "heating_fault_score"][0] == 1.0
+    ahead = predictions(tmp_path, lines, quantities=quantities, lead=timedelta(hours=1))
+    assert ahead == {}

@@ -19,6 +19,7 @@ from .anomaly import run_anomaly
 from .anomaly_nab import run_nab
 from .cold_start import run_cold_start
 from .cost import run_cost
+from .heating import run_heating
 from .lights import run_lights
 from .occupancy import run_occupancy
 from .occupancy_leads import run_occupancy_leads
@@ -40,6 +41,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_anomaly()
     if kind == "nab":
         return kind, run_nab()
+    if kind == "heating":
+        return kind, run_heating()
     if kind == "occupancy_leads":
         return kind, run_occupancy_leads()
     if kind == "cold_start":
@@ -74,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind in (
             "anomaly",
             "nab",
+            "heating",
             "lights",
             "occupancy",
             "occupancy_leads",

@@ -12,6 +12,7 @@ from .base import (
     sample_confidence,
 )
 from .habits import OccupancyChannel, OccupancyStatus
+from .heating import HeatingChannel, HeatingStatus
 from .levels import (
     ActivityStatus,
     ActivityWatchChannel,
@@ -29,6 +30,7 @@ ALL_KINDS: tuple[ChannelKind, ...] = (
     LightChannel,
     LevelChannel,
     ActivityWatchChannel,
+    HeatingChannel,
 )
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "Facts",
     "Forecast",
     "HealthStatus",
+    "HeatingChannel",
+    "HeatingStatus",
     "LevelChannel",
     "LightChannel",
     "OccupancyChannel",

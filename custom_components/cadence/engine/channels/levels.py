@@ -169,4 +169,6 @@ class ActivityWatchChannel(EntityFeedChannel[ActivityWatch]):
         return {
             "anomaly": Forecast(float(watch.anomaly), 1.0),
             "anomaly_score": Forecast(watch.anomaly_score, 1.0),
+            "unusual_activity": Forecast(float(watch.unusual_activity), 1.0),
+            "unusual_activity_score": Forecast(watch.present_score, 1.0),
         }

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from ..features import Conditions
     from .habit import HabitModel
+    from .heating import WarmingRate
     from .level import LevelModel
     from .logistic import OnlineLogistic
     from .occupancy import OccupancyModel
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         preference: PreferenceModel,
         level: LevelModel,
         setpoint: SetpointModel,
+        warming: WarmingRate,
     ) -> tuple[Any, ...]:
         checked: tuple[
             Estimator[Vector, float, float],
@@ -66,5 +68,6 @@ if TYPE_CHECKING:
             Estimator[Conditions, float, float | None],
             Estimator[Conditions, float, float | None],
             Estimator[Conditions, float, Prediction | None],
-        ] = (rls, logistic, habit, occupancy, preference, level, setpoint)
+            Estimator[str, float, float],
+        ] = (rls, logistic, habit, occupancy, preference, level, setpoint, warming)
         return checked
