@@ -29,6 +29,7 @@ from .descriptions import (
 from .engine import (
     ActivityStatus,
     ActivityWatchChannel,
+    Alert,
     HeatingChannel,
     HeatingStatus,
     LevelChannel,
@@ -108,9 +109,33 @@ class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
         else:
             self._attr_unique_id = f"{zone.zone_id}_{description.key}"
         self._channel_id = (channel.kind, channel.key)
+        # The household's feedback on this detector's alerts.
+        self.agreement = coordinator.runtime.agreement(
+            description.key, channel.key, description.alert_kinds
+        )
         self._status: S | None = self._read_status()
         # What was last announced: no "started" event for a flag restored as raised.
-        self._announced = bool(self._status and self._status.flag)
+        self._announced = bool(self.is_on)
+
+    async def async_added_to_hass(self) -> None:
+        """Be found by the feedback action."""
+        await super().async_added_to_hass()
+        detectors = self.coordinator.runtime.detectors
+        entity_id = self.entity_id
+        detectors[entity_id] = self.agreement
+
+        @callback
+        def forget() -> None:
+            detectors.pop(entity_id, None)
+
+        self.async_on_remove(forget)
+
+    def _alert(self, status: S) -> Alert | None:
+        """Return the raised alert as feedback knows it, None while none is raised."""
+        if not status.flag or status.since is None:
+            return None
+        kind = self.entity_description.alert_kind_fn(status)
+        return Alert.raised(kind, dt_util.as_local(status.since))
 
     def _read_status(self) -> S | None:
         """Return the channel's verdict, None before it has one."""
@@ -126,15 +151,35 @@ class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
 
     @property
     def is_on(self) -> bool | None:
-        """Return whether something is unusual now."""
+        """Return whether something is unusual now that the household would agree with.
+
+        The detector raises; feedback on alerts like this one can keep it off.
+        """
         status = self._status
-        return None if status is None else self.entity_description.is_on_fn(status)
+        if status is None:
+            return None
+        if not self.entity_description.is_on_fn(status):
+            return False
+        alert = self._alert(status)
+        return alert is None or self.agreement.agrees(alert)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Return the verdict's attributes, none before there is a verdict."""
+        """Return the verdict's attributes, none before there is a verdict.
+
+        `agreement` is how likely the household is to agree with the raised alert.
+        """
         status = self._status
-        return {} if status is None else self.attributes(status)
+        if status is None:
+            return {}
+        alert = self._alert(status)
+        attributes = self.attributes(status)
+        if not self.is_on:
+            attributes["reason"] = None
+        attributes["agreement"] = (
+            None if alert is None else round(self.agreement.predict(alert), 2)
+        )
+        return attributes
 
     def attributes(self, status: S) -> dict[str, Any]:
         """Return the score, since when, and why."""
@@ -143,8 +188,13 @@ class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
     @callback
     def _handle_coordinator_update(self) -> None:
         """Read the verdict once, announce a start or an end, then write the state."""
-        self._status = self._read_status()
-        flag = bool(self._status and self._status.flag)
+        status = self._status = self._read_status()
+        alert = None if status is None else self._alert(status)
+        if alert is not None and alert != self.agreement.last:
+            self.agreement.last = alert  # what a label is about from now on
+            runtime = self.coordinator.runtime
+            runtime.store.async_delay_save(runtime.as_dict)
+        flag = bool(self.is_on)
         if flag != self._announced:
             self._announced = flag
             self.hass.bus.async_fire(

@@ -195,6 +195,9 @@ class CadenceBinarySensorEntityDescription[T](BinarySensorEntityDescription):
 
     status_name: str
     is_on_fn: Callable[[T], bool]
+    # The kinds of alert the detector raises, and the kind of one (for feedback).
+    alert_kinds: tuple[str, ...]
+    alert_kind_fn: Callable[[T], str]
 
 
 UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
@@ -203,6 +206,8 @@ UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
     status_name="unusual_activity",
     device_class=BinarySensorDeviceClass.PROBLEM,
     is_on_fn=lambda status: status.flag,
+    alert_kinds=("present",),
+    alert_kind_fn=lambda status: "present",
 )
 HEATING_FAULT_SENSOR = CadenceBinarySensorEntityDescription[HeatingStatus](
     key="heating_fault",
@@ -210,6 +215,8 @@ HEATING_FAULT_SENSOR = CadenceBinarySensorEntityDescription[HeatingStatus](
     status_name="heating_fault",
     device_class=BinarySensorDeviceClass.PROBLEM,
     is_on_fn=lambda status: status.flag,
+    alert_kinds=("heat", "cool"),
+    alert_kind_fn=lambda status: status.direction or "heat",
 )
 UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     key="unusual_reading",
@@ -217,6 +224,8 @@ UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     status_name="unusual_reading",
     device_class=BinarySensorDeviceClass.PROBLEM,
     is_on_fn=lambda status: status.flag,
+    alert_kinds=("high", "low", "still"),
+    alert_kind_fn=lambda status: status.reason or "high",
 )
 
 

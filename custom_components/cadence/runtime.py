@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_LEARNING
+from .const import CONF_LEARNING, LOGGER
 from .engine import (
     ActivityWatchChannel,
+    Agreement,
     Conditions,
     HeatingChannel,
     LevelChannel,
@@ -27,7 +28,7 @@ from .engine import (
 )
 from .history import HistoryLearning, saved_history
 from .home import Home
-from .store import CadenceStore, UnreadableStoreError, renamed
+from .store import FEEDBACK_KEY, CadenceStore, UnreadableStoreError, renamed
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
@@ -60,6 +61,12 @@ class CadenceRuntime:
     rejections: dict[str, Counter[str]] = field(default_factory=dict)
     # Entities renamed in the registry since loading: old id to new id.
     renames: dict[str, str] = field(default_factory=dict)
+    # The household's feedback on each detector's alerts, by detector and source,
+    # and what was stored of it (read when a detector's entity first asks).
+    agreements: dict[tuple[str, str], Agreement] = field(default_factory=dict)
+    stored_feedback: dict[str, Any] = field(default_factory=dict)
+    # The agreement behind each anomaly entity, by entity id, for the feedback action.
+    detectors: dict[str, Agreement] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -97,6 +104,7 @@ class CadenceRuntime:
             saved_history(stored, home.zones),
             lambda zones: build(zones, {}),
         )
+        feedback = (stored or {}).get(FEEDBACK_KEY, {})
         return cls(
             home=home,
             store=store,
@@ -104,11 +112,46 @@ class CadenceRuntime:
             history=history,
             learning=bool(entry.options.get(CONF_LEARNING, True)),
             lookup=hass.states.get,
+            stored_feedback=feedback if isinstance(feedback, dict) else {},
         )
+
+    def agreement(self, detector: str, key: str, kinds: tuple[str, ...]) -> Agreement:
+        """Return the feedback model of one detector of one source, made once.
+
+        What was stored is restored; a damaged entry starts again with no labels.
+        """
+        found = self.agreements.get((detector, key))
+        if found is not None:
+            return found
+        saved = self.stored_feedback.get(detector, {})
+        item = saved.get(key) if isinstance(saved, dict) else None
+        try:
+            made = (
+                Agreement(kinds) if item is None else Agreement.from_dict(item, kinds)
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            LOGGER.warning("Forgetting unreadable feedback on %s (%r)", key, err)
+            made = Agreement(kinds)
+        self.agreements[(detector, key)] = made
+        return made
+
+    def feedback_dict(self) -> dict[str, Any]:
+        """Return the feedback on every detector, stored and live, JSON-safe."""
+        data: dict[str, Any] = {
+            detector: dict(items) if isinstance(items, dict) else {}
+            for detector, items in self.stored_feedback.items()
+        }
+        for (detector, key), agreement in self.agreements.items():
+            data.setdefault(detector, {})[key] = agreement.to_dict()
+        return data
 
     def as_dict(self) -> dict[str, Any]:
         """Return the learned state, JSON-safe, in the store's layout."""
-        data = {**self.pipeline.to_dict(), "history": self.history.as_dict()}
+        data = {
+            **self.pipeline.to_dict(),
+            "history": self.history.as_dict(),
+            FEEDBACK_KEY: self.feedback_dict(),
+        }
         for old, new in self.renames.items():
             data = renamed(data, old, new)
         return data

@@ -33,13 +33,16 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from .engine import Channel, SetpointModel
+    from .engine import Agreement, Channel, SetpointModel
     from .home import Zone
     from .runtime import CadenceRuntime
 
 SERVICE_GET_SCHEDULE = "get_schedule"
 SERVICE_PREDICT = "predict"
 SERVICE_LEARN_FROM_HISTORY = "learn_from_history"
+SERVICE_FEEDBACK = "feedback"
+ATTR_LABEL = "label"
+LABELS = ("false_alarm", "confirmed")
 ATTR_ZONE = "zone"
 ATTR_DAYS = "days"
 ATTR_STATISTICS_DAYS = "statistics_days"
@@ -73,6 +76,12 @@ LEARN_FROM_HISTORY_SCHEMA = vol.Schema(
         ),
     }
 )
+FEEDBACK_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_ENTITY_ID): cv.entity_ids,
+        vol.Required(ATTR_LABEL): vol.In(LABELS),
+    }
+)
 
 
 @callback
@@ -99,6 +108,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=LEARN_FROM_HISTORY_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+    hass.services.async_register(
+        DOMAIN, SERVICE_FEEDBACK, _async_feedback, schema=FEEDBACK_SCHEMA
+    )
 
 
 def _runtime(hass: HomeAssistant) -> CadenceRuntime:
@@ -109,6 +121,41 @@ def _runtime(hass: HomeAssistant) -> CadenceRuntime:
             return runtime
     raise ServiceValidationError(
         translation_domain=DOMAIN, translation_key="not_loaded"
+    )
+
+
+async def _async_feedback(call: ServiceCall) -> None:
+    """Teach each targeted anomaly sensor whether its latest alert was real."""
+    confirmed = call.data[ATTR_LABEL] == "confirmed"
+    found = []
+    for entity_id in call.data[ATTR_ENTITY_ID]:
+        runtime, agreement = _detector(call.hass, entity_id)
+        if (alert := agreement.last) is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_alert_yet",
+                translation_placeholders={"entity_id": entity_id},
+            )
+        found.append((runtime, agreement, alert))
+    # Nothing is learned unless every target can take the label.
+    for runtime, agreement, alert in found:
+        agreement.learn(alert, confirmed)
+        runtime.store.async_delay_save(runtime.as_dict)
+        if runtime.coordinator is not None:
+            runtime.coordinator.async_update_listeners()
+
+
+def _detector(hass: HomeAssistant, entity_id: str) -> tuple[CadenceRuntime, Agreement]:
+    """Return the loaded runtime and feedback model behind an anomaly sensor."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is ConfigEntryState.LOADED:
+            runtime: CadenceRuntime = entry.runtime_data
+            if (agreement := runtime.detectors.get(entity_id)) is not None:
+                return runtime, agreement
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_a_detector",
+        translation_placeholders={"entity_id": entity_id},
     )
 
 

@@ -19,7 +19,8 @@ STORAGE_VERSION = 1
 # preferred brightness and colour beside its on/off habit, 1.6 version 2 of a
 # numeric sensor's feed (a running median, excursions, stillness, its verdict's
 # time and reason; the engine reads version 1 feeds), 1.7 "heating": each
-# thermostat's heating-fault watch. Minor versions add keys,
+# thermostat's heating-fault watch, and "feedback": the household's labels on
+# alerts, by detector and then by entity or zone id. Minor versions add keys,
 # which readers treat as optional, and otherwise migrate forward here.
 STORAGE_MINOR_VERSION = 7
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
@@ -32,7 +33,8 @@ SAVE_DELAY = timedelta(minutes=2)
 # its standing).
 ENTITY_KEYS = ("thermostats", "heating", "lights", "levels")
 ZONE_KEYS = ("occupancy", "activity_watch", "activity", "history")
-LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS)
+FEEDBACK_KEY = "feedback"
+LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS, FEEDBACK_KEY)
 
 
 class UnreadableStoreError(HomeAssistantError):
@@ -150,6 +152,14 @@ def renamed(data: dict[str, Any], old: str, new: str) -> dict[str, Any]:
         items = data.get(key)
         if isinstance(items, dict) and old in items:
             result[key] = {new if k == old else k: v for k, v in items.items()}
+    feedback = data.get(FEEDBACK_KEY)
+    if isinstance(feedback, dict):
+        result[FEEDBACK_KEY] = {
+            detector: {new if k == old else k: v for k, v in items.items()}
+            if isinstance(items, dict)
+            else items
+            for detector, items in feedback.items()
+        }
     history = data.get("history")
     if isinstance(history, dict):
         result["history"] = {

@@ -36,6 +36,7 @@ from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
 from .models.anomaly import ActivityWatch, Verdict
 from .models.binary import BinaryFeed
+from .models.feedback import Agreement, Alert
 from .models.habit import HabitModel
 from .models.health import STATES as HEALTH_STATES
 from .models.level import LevelModel
@@ -65,6 +66,8 @@ __all__ = [
     "ActivityTracker",
     "ActivityWatch",
     "ActivityWatchChannel",
+    "Agreement",
+    "Alert",
     "BinaryFeed",
     "Change",
     "Channel",
