@@ -244,8 +244,11 @@ def heating_section(results: dict[str, Any]) -> list[str]:
         "",
         __doc__.split("\n", 2)[2].strip(),
         "",
-        f"Seeds {', '.join(map(str, SEEDS))}, {WINTER_DAYS} days each. Faults found "
-        "(median minutes from the fault's start to the flag), false alarms per 30 days:",
+        (
+            f"Seeds {', '.join(map(str, SEEDS))}, {WINTER_DAYS} days each. Faults "
+            "found (median minutes from the fault's start to the flag), false alarms "
+            "per 30 days:"
+        ),
         "",
         "| method | " + " | ".join(kinds) + " | recall | false alarms / 30 d |",
         "| --- " * (len(kinds) + 3) + "|",
