@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, ClassVar
 
 from homeassistant.components.binary_sensor import (
@@ -35,8 +34,9 @@ from .engine import (
     LevelChannel,
     ReadingStatus,
 )
+from .engine.codec import iso
 from .entity import CadenceEntity, async_remove_stale, short_name
-from .home import Zone
+from .home import Home, Zone
 
 # Verdicts are pushed by the coordinator; nothing is polled.
 PARALLEL_UPDATES = 0
@@ -261,7 +261,7 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
         def shown(value_c: float | None) -> float | None:
             return None if value_c is None else round(home.from_celsius(value_c), 1)
 
-        rate = home.from_celsius(status.rate_c_per_h) - home.from_celsius(0.0)
+        rate = _per_hour(home, status.rate_c_per_h)
         return {
             "score": round(status.score, 3),
             "expected": shown(status.expected_c),
@@ -269,8 +269,8 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
             "target": shown(status.target_c),
             "rate": round(rate, 2),
             "direction": status.direction,
-            "stalled_since": _iso(status.stall_since),
-            "since": _iso(status.since),
+            "stalled_since": iso(status.stall_since),
+            "since": iso(status.since),
             "reason": self._sentence(status),
         }
 
@@ -288,7 +288,7 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
         took = f"{hours} h {minutes} min" if hours else f"{minutes} min"
         heats = status.direction != "cool"
         gap = abs(home.from_celsius(target) - home.from_celsius(room))
-        rate = home.from_celsius(status.rate_c_per_h) - home.from_celsius(0.0)
+        rate = _per_hour(home, status.rate_c_per_h)
         return (
             f"{name} has {'heated' if heats else 'cooled'} for {took} and the room "
             f"is still {as_text(home.from_celsius(room))} {unit}, {as_text(gap)} {unit} "
@@ -298,9 +298,9 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
         )
 
 
-def _iso(when: datetime | None) -> str | None:
-    """Return a moment as ISO text, None as None."""
-    return None if when is None else when.isoformat()
+def _per_hour(home: Home, rate_c: float) -> float:
+    """Return a rate in °C an hour in the home's unit an hour (°F: 1.8 times)."""
+    return home.from_celsius(rate_c) - home.from_celsius(0.0)
 
 
 class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 import math
 from typing import Any
 
@@ -51,3 +52,13 @@ def integer(value: object, low: int, high: int) -> int:
     if not low <= value < high:
         raise ValueError(f"{value} is outside [{low}, {high})")
     return value
+
+
+def optional_number(value: object) -> float | None:
+    """Return a stored finite number, None as None, else raise."""
+    return None if value is None else number(value)
+
+
+def iso(when: datetime | None) -> str | None:
+    """Return a moment as ISO 8601 text, None as None."""
+    return None if when is None else when.isoformat()

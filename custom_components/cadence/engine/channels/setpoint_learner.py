@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import math
 from typing import Any, Self
 
-from ..codec import check_version, number
+from ..codec import check_version, iso, number
 from ..features import SLOT, Conditions, require_aware, slot_start
 from ..models.setpoint import SetpointModel
 from ..states import TEACHING_SOURCES, Source
@@ -136,8 +136,8 @@ class SetpointLearner:
             "model": self.model.to_dict(),
             "held_c": self._held_c,
             "source": None if self._source is None else self._source.value,
-            "since": _iso(self._since),
-            "credited_until": _iso(self._credited_until),
+            "since": iso(self._since),
+            "credited_until": iso(self._credited_until),
             "paused": self._paused,
         }
 
@@ -166,11 +166,6 @@ def _later(a: datetime | None, b: datetime) -> datetime:
     """Return the later of two moments in UTC, b when a is unknown."""
     b = b.astimezone(UTC)
     return b if a is None or b > a else a
-
-
-def _iso(when: datetime | None) -> str | None:
-    """Return a moment as ISO 8601 text."""
-    return None if when is None else when.isoformat()
 
 
 def _from_iso(text: object) -> datetime | None:

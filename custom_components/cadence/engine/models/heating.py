@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, Self
 
-from ..codec import as_list, bounded, check_version, number
+from ..codec import as_list, bounded, check_version, iso, number, optional_number
 from .anomaly import OFF, Verdict, aware_time, elapsed
 
 VERSION = 1
@@ -164,14 +164,6 @@ class HeatingWatch:
         self.direction, self.room_c, self.target_c = direction, room_c, target_c
 
     @property
-    def gap_c(self) -> float | None:
-        """Return how far the room is from the setpoint, in the driven direction."""
-        direction, room, target = self.direction, self.room_c, self.target_c
-        if direction is None or room is None or target is None:
-            return None
-        return SIGN[direction] * (target - room)
-
-    @property
     def limit(self) -> timedelta:
         """Return how long a stall lasts before it is a fault, by the learned rate."""
         direction = self.direction or HEAT
@@ -258,13 +250,13 @@ class HeatingWatch:
                 self._anchor_c,
                 self.stalled.total_seconds(),
                 self._slow.total_seconds(),
-                _iso(self.stall_since),
+                iso(self.stall_since),
                 self._paused.total_seconds(),
             ],
-            "last_tick": _iso(self._last_tick),
+            "last_tick": iso(self._last_tick),
             "verdict": self._verdict.to_list(),
-            "since": _iso(self.since),
-            "cooled_until": _iso(self._cooled_until),
+            "since": iso(self.since),
+            "cooled_until": iso(self._cooled_until),
         }
 
     @classmethod
@@ -276,14 +268,14 @@ class HeatingWatch:
         if direction not in (*DIRECTIONS, None):
             raise ValueError(f"heating watch: unknown direction {direction!r}")
         watch.direction = direction
-        watch.room_c, watch.target_c = (_maybe(room), _maybe(target))
+        watch.room_c, watch.target_c = (optional_number(room), optional_number(target))
         if (run := data["run"]) is not None:
             run_direction, run_target = as_list(run, 2)
             if run_direction not in DIRECTIONS:
                 raise ValueError(f"heating watch: unknown direction {run_direction!r}")
             watch._run = (run_direction, number(run_target))
         anchor, stalled, slow, stall_since, paused = as_list(data["stall"], 5)
-        watch._anchor_c = _maybe(anchor)
+        watch._anchor_c = optional_number(anchor)
         watch.stalled = timedelta(seconds=max(0.0, number(stalled)))
         watch._slow = timedelta(seconds=max(0.0, number(slow)))
         watch.stall_since = aware_time(stall_since)
@@ -293,16 +285,6 @@ class HeatingWatch:
         watch.since = aware_time(data["since"])
         watch._cooled_until = aware_time(data["cooled_until"])
         return watch
-
-
-def _iso(when: datetime | None) -> str | None:
-    """Return a moment as ISO text, None as None."""
-    return None if when is None else when.isoformat()
-
-
-def _maybe(value: object) -> float | None:
-    """Return a stored temperature, None as None."""
-    return None if value is None else number(value)
 
 
 __all__ = ["COOL", "HEAT", "HeatingWatch", "WarmingRate"]

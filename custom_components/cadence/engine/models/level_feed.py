@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, Self
 
-from ..codec import as_list, check_version, integer, number
+from ..codec import as_list, check_version, integer, iso, number, optional_number
 from ..features import Conditions
 from ..states import finite
 from .anomaly import Verdict, aware_time, elapsed, skipped_counts
@@ -194,12 +194,12 @@ class LevelFeed:
             "skipped": dict(self.skipped),
             "score": self.anomaly_score,
             "actual": self.actual,
-            "since": _iso(self.since),
+            "since": iso(self.since),
             "reason": self.reason,
             "value": self._value,
             "first": None if self._first is None else self._first.isoformat(),
             "rises": [self._rises, self._resets],
-            "last_tick": _iso(self._last_tick),
+            "last_tick": iso(self._last_tick),
             "total": self._total,
             "z": self._z,
             "excursion": self._excursion.to_list(),
@@ -228,19 +228,19 @@ class LevelFeed:
         )
         feed.skipped = skipped_counts(data["skipped"])
         feed.anomaly_score = min(1.0, max(0.0, number(data["score"])))
-        feed.actual = _optional(data["actual"])
+        feed.actual = optional_number(data["actual"])
         feed.since = aware_time(data["since"])
         reason = data["reason"]
         if reason not in REASONS:
             raise ValueError(f"level feed: unknown reason {reason!r}")
         feed.reason = reason
-        feed._value = _optional(data["value"])
+        feed._value = optional_number(data["value"])
         feed._first = aware_time(data["first"])
         feed._rises, feed._resets = (
             integer(v, 0, 2**63) for v in as_list(data["rises"])
         )
         feed._last_tick = aware_time(data["last_tick"])
-        feed._total = _optional(data["total"])
+        feed._total = optional_number(data["total"])
         feed._z = number(data["z"])
         feed._excursion = Excursion.from_list(data["excursion"])
         feed._stillness = Stillness.from_dict(data["stillness"])
@@ -281,13 +281,3 @@ def _reason(state: str) -> str:
     except ValueError:
         return "non_numeric"
     return "not_finite"  # "nan", "inf", or too large for a float
-
-
-def _iso(when: datetime | None) -> str | None:
-    """Return a time as ISO text, None as None."""
-    return None if when is None else when.isoformat()
-
-
-def _optional(value: object) -> float | None:
-    """Return a stored number, None as None."""
-    return None if value is None else number(value)
