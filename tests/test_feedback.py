@@ -8,14 +8,24 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import area_registry as ar
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.cadence.const import CONF_LEARNING, DOMAIN, EVENT_ANOMALY
+from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
-from .conftest import STORAGE_KEY, THERMOSTAT, zone_subentry
-from .test_binary_sensor import FRIDGE, NOW, UNUSUAL, _run, set_up_trained
+from .conftest import STORAGE_KEY, THERMOSTAT, stored_file, zone_subentry
+from .test_binary_sensor import (
+    FRIDGE,
+    NOW,
+    UNUSUAL,
+    WATTS,
+    _run,
+    set_up_trained,
+    trained_fridge,
+)
 
 HEATING_FAULT = "binary_sensor.living_room_living_room_heating_fault"
 
@@ -100,3 +110,39 @@ async def test_feedback_is_refused_for_other_entities_and_before_any_alert(
     assert err.value.translation_placeholders == {"entity_id": HEATING_FAULT}
     with pytest.raises(vol.Invalid):
         await _label(hass, UNUSUAL, "maybe")
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_damaged_feedback_is_forgotten_and_each_model_is_made_once(
+    hass: HomeAssistant,
+    thermostat: str,
+    fridge_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unreadable stored labels start again empty; the alert still raises."""
+    hass_storage[STORAGE_KEY] = stored_file(
+        {
+            "levels": {FRIDGE: trained_fridge(dt_util.now())},
+            "feedback": {"unusual_reading": {FRIDGE: {"version": 1, "weights": 3}}},
+        },
+        minor_version=STORAGE_MINOR_VERSION,
+    )
+    hass.states.async_set(FRIDGE, "0.0", WATTS)
+    fridge_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(fridge_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (
+        "Forgetting unreadable feedback on sensor.living_room_fridge_power"
+        in caplog.text
+    )
+
+    assert (await _run(hass, freezer, 7, lambda now: 0.0))[-1] == "on"
+    assert hass.states.get(UNUSUAL).attributes["agreement"] == 0.88
+    runtime = fridge_entry.runtime_data
+    made = runtime.agreement("unusual_reading", FRIDGE, ("high", "low", "still"))
+    assert made is runtime.agreement(
+        "unusual_reading", FRIDGE, ("high", "low", "still")
+    )
+    assert made.last is not None
