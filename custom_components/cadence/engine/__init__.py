@@ -30,7 +30,18 @@ from .channels import (
 )
 from .channels.setpoint_learner import HOLD_WEIGHT_PER_HOUR, SetpointLearner
 from .channels.thermostat import TARGETS
-from .features import Conditions, encode, encode_context, slot_of
+from .features import (
+    AWAY,
+    DEFAULT_SENSITIVITY,
+    GUESTS,
+    HOME_MODES,
+    NORMAL,
+    SENSITIVITIES,
+    Conditions,
+    encode,
+    encode_context,
+    slot_of,
+)
 from .inputs import StateLookup, StateView
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
@@ -59,8 +70,14 @@ from .validation import RejectedValue, Rejection, clean_setpoint
 
 __all__ = [
     "ALL_KINDS",
+    "AWAY",
+    "DEFAULT_SENSITIVITY",
+    "GUESTS",
     "HEALTH_STATES",
     "HOLD_WEIGHT_PER_HOUR",
+    "HOME_MODES",
+    "NORMAL",
+    "SENSITIVITIES",
     "TARGETS",
     "ActivityStatus",
     "ActivityTracker",

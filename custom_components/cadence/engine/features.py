@@ -32,6 +32,17 @@ N_CONTEXT = 3
 
 _TAU = 2.0 * math.pi
 
+# The home's mode, which the household sets: living as usual, away (on holiday:
+# nobody is expected) or with guests (habits are not the household's). Outside the
+# normal mode no habit is learned.
+NORMAL = "normal"
+AWAY = "away"
+GUESTS = "guests"
+HOME_MODES = (NORMAL, AWAY, GUESTS)
+# How readily a zone's detectors raise an alert, from 1 (only the plainest) to 5.
+SENSITIVITIES = range(1, 6)
+DEFAULT_SENSITIVITY = 3
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Conditions:
@@ -44,10 +55,17 @@ class Conditions:
     # How active the zone looks from its power and climate sensors, 0 (quiet) to 1
     # (busy), None when unknown; see `habit.ActivityTracker`.
     activity: float | None = None
+    mode: str = NORMAL
+    sensitivity: int = DEFAULT_SENSITIVITY
 
     def __post_init__(self) -> None:
         """Refuse a time without a zone: a wall clock alone is ambiguous."""
         require_aware(self.when)
+
+    @property
+    def usual(self) -> bool:
+        """Say whether the home lives as usual, so that habits may be learned."""
+        return self.mode == NORMAL
 
     @property
     def is_workday(self) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from .features import Conditions
+from .features import DEFAULT_SENSITIVITY, NORMAL, Conditions
 from .states import minutes_since_motion, outdoor_c, workday
 
 
@@ -45,10 +45,13 @@ def conditions_from(
     outdoor_entity: str | None,
     workday_entity: str | None,
     activity: float | None = None,
+    mode: str = NORMAL,
+    sensitivity: int = DEFAULT_SENSITIVITY,
 ) -> Conditions:
     """Return what is known at `when` (aware, local) from the states at that moment.
 
-    The zone's activity, read by the caller from its sensors, is passed through.
+    The zone's activity, read by the caller from its sensors, the home's mode and
+    the zone's sensitivity are passed through.
     """
     motions = [
         (state.state, state.last_changed)
@@ -61,6 +64,8 @@ def conditions_from(
         outdoor_c=outdoor_from(lookup, outdoor_entity),
         minutes_since_motion=minutes_since_motion(motions, when),
         activity=activity,
+        mode=mode,
+        sensitivity=sensitivity,
     )
 
 

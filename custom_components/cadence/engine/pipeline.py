@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .channels.base import Channel, ChannelKind, Facts, Forecast, Outcome
-from .features import Conditions
+from .features import DEFAULT_SENSITIVITY, HOME_MODES, NORMAL, SENSITIVITIES, Conditions
 from .inputs import StateLookup, conditions_from, planning_conditions
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
@@ -51,6 +51,9 @@ class Pipeline:
         }
         # The latest activity of each zone, None until its sensors were read.
         self.activity_now: dict[str, float | None] = {}
+        # The home's mode and each zone's sensitivity, as the household set them.
+        self.mode = NORMAL
+        self.sensitivity: dict[str, int] = {}
         self._route: dict[str, list[tuple[Zone, Channel]]] = {}
         self._index()
 
@@ -122,6 +125,18 @@ class Pipeline:
         self.activity.update(fresh.activity)
         self._index()
 
+    def set_mode(self, mode: str) -> None:
+        """Set the home's mode (one of HOME_MODES); raise ValueError for another."""
+        if mode not in HOME_MODES:
+            raise ValueError(f"unknown home mode {mode!r}")
+        self.mode = mode
+
+    def set_sensitivity(self, zone_id: str, level: int) -> None:
+        """Set a zone's sensitivity (1-5); raise ValueError for another level."""
+        if level not in SENSITIVITIES:
+            raise ValueError(f"sensitivity must be 1 to 5, got {level!r}")
+        self.sensitivity[zone_id] = level
+
     def conditions(self, zone: Zone, when: datetime, lookup: StateLookup) -> Conditions:
         """Return what is known about a zone at `when`, from the states then."""
         return conditions_from(
@@ -131,6 +146,8 @@ class Pipeline:
             outdoor_entity=self.home.outdoor_entity,
             workday_entity=self.home.workday_entity,
             activity=self.activity_now.get(zone.zone_id),
+            mode=self.mode,
+            sensitivity=self.sensitivity.get(zone.zone_id, DEFAULT_SENSITIVITY),
         )
 
     def planning(

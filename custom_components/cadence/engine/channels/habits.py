@@ -152,8 +152,8 @@ class OccupancyChannel:
         return NOTHING
 
     def on_tick(self, x: Conditions) -> bool:
-        """Sample the zone at x."""
-        return self.feed.tick(x)
+        """Sample the zone at x, unless the home is away or has guests."""
+        return x.usual and self.feed.tick(x)
 
     def status(self, x: Conditions) -> dict[str, OccupancyStatus]:
         """Return the probability of use within 15 minutes and the next 24 hours."""

@@ -133,7 +133,7 @@ class HeatingChannel:
 
     def on_tick(self, x: Conditions) -> bool:
         """Judge the room; True when its rate was learned."""
-        return self.watch.tick(x.when)
+        return self.watch.tick(x.when, x.sensitivity)
 
     def status(self, x: Conditions) -> dict[str, HeatingStatus]:
         """Return whether the heating (or cooling) fails now, and what says so."""

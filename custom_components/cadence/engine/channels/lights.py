@@ -139,8 +139,9 @@ class LightChannel:
         source: Source,
     ) -> Outcome:
         """Learn from a change of the light, by who made it."""
-        if back_from_no_value(old):
-            # Back from unavailable (power restored): found, not chosen.
+        if back_from_no_value(old) or not x.usual:
+            # Back from unavailable (power restored): found, not chosen; and what
+            # guests do, or what happens while away, is not the household's habit.
             source = Source.UNKNOWN
         state = "unavailable" if new is None else new.state
         if new is not None and (modes := color_modes(new.attributes)) is not None:
@@ -197,8 +198,8 @@ class LightChannel:
         return learned
 
     def on_tick(self, x: Conditions) -> bool:
-        """Sample the light's on/off state at x."""
-        return self.feed.tick(x)
+        """Sample the light's on/off state at x, unless away or with guests."""
+        return x.usual and self.feed.tick(x)
 
     def status(self, x: Conditions) -> dict[str, Forecast]:
         """Return what is learned of the light now."""

@@ -125,7 +125,8 @@ class ThermostatChannel:
             return Outcome(learned=False, skipped=(reason or Rejection.MISSING,))
         if (features := new.attributes.get("supported_features")) != self._features:
             self._fit(features)
-        if old is None or back_from_no_value(old):
+        if old is None or back_from_no_value(old) or not x.usual:
+            # Not seen being chosen, or chosen by guests or while away: not taught.
             source = Source.UNKNOWN
         learned = False
         skipped: list[str] = []
@@ -180,10 +181,17 @@ class ThermostatChannel:
         self.learners = {t: learners[t] for t in TARGETS if t in learners}
 
     def on_tick(self, x: Conditions) -> bool:
-        """Credit every setpoint kept until x.when; True when anything was learned."""
+        """Credit every setpoint kept until x.when; True when anything was learned.
+
+        Away or with guests, nothing kept is credited: crediting resumes once the
+        home is back to normal and the thermostat reports its setpoint again.
+        """
         learned = False
         for learner in self.learners.values():
-            learned |= learner.hold(x)
+            if x.usual:
+                learned |= learner.hold(x)
+            else:
+                learner.pause(x)
         return learned
 
     def status(self, x: Conditions) -> dict[str, SetpointStatus]:

@@ -13,7 +13,7 @@ import math
 from typing import Any, Self
 
 from ..codec import as_list, check_version, integer, number
-from ..features import Conditions
+from ..features import AWAY, DEFAULT_SENSITIVITY, GUESTS, Conditions
 from ..stats import fade
 from .evidence import CELLS, HOURS, HourHabit, cell_of
 from .logistic import sigmoid
@@ -26,6 +26,9 @@ VERSION = 1
 # when it has stayed below OFF for OFF_HOLD: between the two it keeps its state.
 ON = 0.8
 OFF = 0.5
+# A zone's sensitivity (1-5) moves the score that raises its flags: 3 is ON; at 1
+# only a score of 0.95 (about two nats more surprise) raises one, at 5 one of 0.6.
+RAISE_AT = {1: 0.95, 2: 0.9, 3: ON, 4: 0.7, 5: 0.6}
 ON_HOLD = timedelta(minutes=15)
 OFF_HOLD = timedelta(minutes=30)
 # Elapsed time between ticks counts at most this much: a gap (Home Assistant was
@@ -47,6 +50,11 @@ P_USUAL = 0.25
 PRESENT_GAIN = 3.0
 # Surprise from motion at a quiet time fades by half in this many hours of quiet.
 PRESENT_HALF_LIFE_H = 2.0
+# While the home is away nobody is expected: motion is taken as this unlikely in
+# every hour (about 20 nats an hour; some 20 minutes of movement flag), and no
+# stretch of quiet is surprising. With guests the habit's odds are widened: motion
+# counts as if the hour saw it on sqrt(p) of days, quiet as if on p squared.
+AWAY_P = 0.001
 
 
 class Verdict:
@@ -60,9 +68,14 @@ class Verdict:
         # How long the score has been on the other side of the flag's threshold.
         self._held = timedelta()
 
-    def update(self, score: float, elapsed: timedelta) -> bool:
-        """Take the score after `elapsed` time; return the (possibly new) flag."""
-        against = score < OFF if self.flag else score >= ON
+    def update(
+        self, score: float, elapsed: timedelta, sensitivity: int = DEFAULT_SENSITIVITY
+    ) -> bool:
+        """Take the score after `elapsed` time; return the (possibly new) flag.
+
+        The sensitivity (1-5) sets the score that raises the flag; see RAISE_AT.
+        """
+        against = score < OFF if self.flag else score >= RAISE_AT[sensitivity]
         self._held = self._held + elapsed if against else timedelta()
         if against and self._held >= (OFF_HOLD if self.flag else ON_HOLD):
             self.flag = not self.flag
@@ -165,23 +178,27 @@ class ActivityWatch:
         self._moved = False
         step = elapsed(self._last_tick, x.when)
         self._last_tick = x.when
-        p = self._habit.probability(self._habit.observe(x, moved))
+        habit = self._habit
+        p = habit.probability(habit.observe(x, moved) if x.usual else habit.skip(x))
         hours = step.total_seconds() / 3600.0
+        moving_p, quiet_p = _expected(p, x.mode)
         if moved:
             self._absent = 0.0
-            self._present += PRESENT_GAIN * max(0.0, math.log(P_USUAL / p)) * hours
+            self._present += (
+                PRESENT_GAIN * max(0.0, math.log(P_USUAL / moving_p)) * hours
+            )
         else:
-            self._absent += -math.log1p(-p) * hours
+            self._absent += -math.log1p(-quiet_p) * hours
             self._present *= fade(hours, PRESENT_HALF_LIFE_H)
-        if self._habit.days >= WARMUP_DAYS:
+        if habit.days >= WARMUP_DAYS or x.mode == AWAY:
             surprise = max(self._absent, self._present)
             self.anomaly_score = sigmoid(SURPRISE_SLOPE * (surprise - SURPRISE_MID))
             self.present_score = sigmoid(
                 SURPRISE_SLOPE * (self._present - SURPRISE_MID)
             )
-        self._verdict.update(self.anomaly_score, step)
+        self._verdict.update(self.anomaly_score, step, x.sensitivity)
         was = self._visit.flag
-        if self._visit.update(self.present_score, step) != was:
+        if self._visit.update(self.present_score, step, x.sensitivity) != was:
             self.present_since = x.when if not was else None
         return True
 
@@ -235,6 +252,15 @@ class ActivityWatch:
             watch.present_since = aware_time(since)
         watch.skipped = skipped_counts(data["skipped"])
         return watch
+
+
+def _expected(p: float, mode: str) -> tuple[float, float]:
+    """Return the odds of motion in an hour that moving and quiet are judged by."""
+    if mode == AWAY:
+        return AWAY_P, 0.0
+    if mode == GUESTS:
+        return math.sqrt(p), p * p
+    return p, p
 
 
 def aware_time(value: object) -> datetime | None:

@@ -189,11 +189,17 @@ def _conditions_from_dict(data: object) -> Conditions:
     workday = item["workday"]
     if workday is not None and not isinstance(workday, bool):
         raise TypeError(f"workday: expected true, false or null, got {workday!r}")
-    optional = {
-        key: None if item[key] is None else number(item[key])
+    outdoor, motion, activity = (
+        None if item[key] is None else number(item[key])
         for key in ("outdoor_c", "minutes_since_motion", "activity")
-    }
-    return Conditions(when=_when(item["when"]), workday=workday, **optional)
+    )
+    return Conditions(
+        when=_when(item["when"]),
+        workday=workday,
+        outdoor_c=outdoor,
+        minutes_since_motion=motion,
+        activity=activity,
+    )
 
 
 def _utc(when: datetime) -> datetime:

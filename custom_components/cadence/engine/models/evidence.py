@@ -90,6 +90,12 @@ class HourHabit:
         self.hour_seen |= happened
         return hour[1]
 
+    def skip(self, x: Conditions) -> int:
+        """Learn nothing at x (the hour being watched is dropped); return x's cell."""
+        self.hour = None
+        self.hour_seen = False
+        return cell_of(x)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe."""
         return {

@@ -16,6 +16,7 @@ import math
 from typing import Any, Self
 
 from ..codec import as_list, bounded, check_version, iso, number, optional_number
+from ..features import DEFAULT_SENSITIVITY
 from .anomaly import OFF, Verdict, aware_time, elapsed
 
 VERSION = 1
@@ -185,8 +186,11 @@ class HeatingWatch:
         # Never past the setpoint: the thermostat stops there.
         return anchor + sign * max(0.0, min(moved, sign * (target - anchor)))
 
-    def tick(self, when: datetime) -> bool:
-        """Judge the room at `when`; True when a rate was learned."""
+    def tick(self, when: datetime, sensitivity: int = DEFAULT_SENSITIVITY) -> bool:
+        """Judge the room at `when`; True when a rate was learned.
+
+        The zone's sensitivity (1-5) sets the score that raises the flag.
+        """
         step = elapsed(self._last_tick, when)
         self._last_tick = when
         learned = self._progress(when, step)
@@ -194,7 +198,7 @@ class HeatingWatch:
         if self._cooled_until is not None and when < self._cooled_until:
             score = min(score, OFF)  # cooling down: no new flag, nothing held
         was = self._verdict.flag
-        if self._verdict.update(score, step) != was:
+        if self._verdict.update(score, step, sensitivity) != was:
             self.since = when if not was else None
             if was:
                 self._cooled_until = when + COOLDOWN

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Self
 
 from ..codec import as_list, check_version, integer, iso, number, optional_number
-from ..features import Conditions
+from ..features import AWAY, Conditions
 from ..states import finite
 from .anomaly import Verdict, aware_time, elapsed, skipped_counts
 from .evidence import Z_CAP, Excursion, Stillness
@@ -160,6 +160,8 @@ class LevelFeed:
         if not healthy:
             self.skipped[f"sensor_{self.health.state}"] += 1
             return False
+        if not x.usual:
+            return False  # away or with guests: not the household's usual level
         self.model.learn(x, value)
         return True
 
@@ -167,6 +169,8 @@ class LevelFeed:
         """Update how far, how long and how still the readings are, and the verdict."""
         hours = step.total_seconds() / 3600.0
         z = self.model.deviation(x, value) or 0.0
+        if x.mode == AWAY:
+            z = max(z, 0.0)  # an empty home uses less: only more is unusual
         smooth = min(1.0, step / Z_SMOOTH) if step else 1.0
         self._z += smooth * (max(-Z_CAP, min(Z_CAP, z)) - self._z)
         flag = self._verdict.flag
@@ -176,7 +180,7 @@ class LevelFeed:
         unmoved = sigmoid(STILL_SLOPE * (still - STILL_MID))
         self.anomaly_score = max(away, unmoved)
         self.actual = value
-        if self._verdict.update(self.anomaly_score, step) != flag:
+        if self._verdict.update(self.anomaly_score, step, x.sensitivity) != flag:
             self.since = x.when if not flag else None
             self.reason = None
         if self._verdict.flag and self.reason is None:
