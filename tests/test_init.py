@@ -70,7 +70,7 @@ async def test_unload_saves_and_setup_restores_the_same_predictions(
         ),
         stored_file({"thermostats": ["not", "an", "object"]}, minor_version=1),
         stored_file({}, minor_version=1, version=STORAGE_VERSION + 1),
-        stored_file({"settings": {"theme": "dark"}}, minor_version=4),
+        stored_file({"preferences": {"theme": "dark"}}, minor_version=4),
         stored_file({"occupancy": {"01ZONELIVING": {"version": 1}}}, minor_version=4),
         stored_file({"lights": [], "thermostats": {}}, minor_version=4),
     ],

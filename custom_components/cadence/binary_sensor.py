@@ -19,6 +19,7 @@ from .coordinator import CadenceCoordinator
 from .descriptions import (
     HEATING_FAULT_SENSOR,
     UNUSUAL_ACTIVITY_SENSOR,
+    UNUSUAL_INACTIVITY_SENSOR,
     UNUSUAL_READING_SENSOR,
     CadenceBinarySensorEntityDescription,
     as_text,
@@ -31,11 +32,14 @@ from .engine import (
     Alert,
     HeatingChannel,
     HeatingStatus,
+    InactivityChannel,
+    InactivityStatus,
     LevelChannel,
     ReadingStatus,
 )
 from .engine.codec import iso
-from .entity import CadenceEntity, async_remove_stale, short_name
+from .engine.models.quiet import hours_text
+from .entity import CadenceEntity, async_remove_stale, home_device_info, short_name
 from .home import Home, Zone
 
 # Verdicts are pushed by the coordinator; nothing is polled.
@@ -73,14 +77,21 @@ async def async_setup_entry(
                         coordinator, zone, channel, UNUSUAL_ACTIVITY_SENSOR
                     )
                 )
+            elif isinstance(channel, InactivityChannel):
+                # The home's, on the home's device: not one zone's.
+                home = CadenceUnusualInactivitySensor(
+                    coordinator, zone, channel, UNUSUAL_INACTIVITY_SENSOR
+                )
+                expected.add(str(home.unique_id))
+                async_add_entities([home])
         expected.update(sensor.unique_id for sensor in sensors if sensor.unique_id)
         async_add_entities(sensors, config_subentry_id=zone.zone_id)
     async_remove_stale(hass, entry, BINARY_SENSOR_DOMAIN, expected)
 
 
-class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
-    CadenceEntity, BinarySensorEntity
-):
+class CadenceAnomalySensor[
+    S: (ReadingStatus, ActivityStatus, HeatingStatus, InactivityStatus)
+](CadenceEntity, BinarySensorEntity):
     """On while one channel's detector finds something unusual; announces changes.
 
     Subclasses say which status they read and what their attributes are.
@@ -95,7 +106,10 @@ class CadenceAnomalySensor[S: (ReadingStatus, ActivityStatus, HeatingStatus)](
         self,
         coordinator: CadenceCoordinator,
         zone: Zone,
-        channel: LevelChannel | ActivityWatchChannel | HeatingChannel,
+        channel: LevelChannel
+        | ActivityWatchChannel
+        | HeatingChannel
+        | InactivityChannel,
         description: CadenceBinarySensorEntityDescription[S],
     ) -> None:
         """Describe the verdict of one channel."""
@@ -242,6 +256,49 @@ class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
             "score": round(status.score, 3),
             "usual_share": share,
             "since": since.isoformat() if since else None,
+            "reason": reason,
+        }
+
+
+class CadenceUnusualInactivitySensor(CadenceAnomalySensor[InactivityStatus]):
+    """On while someone is home and nothing has moved anywhere for far too long."""
+
+    status_type = InactivityStatus
+    per_entity = False
+    _unrecorded_attributes = frozenset({"score", "actual", "reason"})
+
+    def __init__(
+        self,
+        coordinator: CadenceCoordinator,
+        zone: Zone,
+        channel: InactivityChannel,
+        description: CadenceBinarySensorEntityDescription[InactivityStatus],
+    ) -> None:
+        """Describe the verdict on the whole home's quiet, on the home's device."""
+        super().__init__(coordinator, zone, channel, description)
+        entry = coordinator.config_entry
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = home_device_info(entry)
+
+    def attributes(self, status: InactivityStatus) -> dict[str, Any]:
+        """Return the hours of quiet now and usually, since when, and why."""
+        usual = status.usual_h
+        last = status.last_activity
+        reason = (
+            f"No activity anywhere at home for {hours_text(status.quiet_h)}, since "
+            f"{dt_util.as_local(last):%H:%M}; through these hours it is usually "
+            f"quiet for at most {hours_text(usual)}"
+            if status.flag and last is not None and usual is not None
+            else None
+        )
+        return {
+            "score": round(status.score, 3),
+            "expected": None if usual is None else round(usual, 1),
+            "actual": round(status.quiet_h, 1),
+            "limit": None if status.limit_h is None else round(status.limit_h, 1),
+            "last_activity": iso(last),
+            "watched": status.watched,
+            "since": iso(status.since),
             "reason": reason,
         }
 

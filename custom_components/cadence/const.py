@@ -10,7 +10,12 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "cadence"
 LOGGER = logging.getLogger(__package__)
-PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: Final = [
+    Platform.BINARY_SENSOR,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+]
 # Fired when an anomaly binary sensor turns on ("started") and off ("ended").
 EVENT_ANOMALY: Final = "cadence_anomaly"
 

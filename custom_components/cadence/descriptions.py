@@ -15,6 +15,8 @@ from homeassistant.components.climate.const import (
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
 )
+from homeassistant.components.number import NumberEntityDescription, NumberMode
+from homeassistant.components.select import SelectEntityDescription
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntityDescription,
@@ -24,10 +26,13 @@ from homeassistant.const import ATTR_TEMPERATURE, PERCENTAGE, EntityCategory
 
 from .engine import (
     HEALTH_STATES,
+    HOME_MODES,
+    SENSITIVITIES,
     ActivityStatus,
     Forecast,
     HealthStatus,
     HeatingStatus,
+    InactivityStatus,
     LightChannel,
     OccupancyStatus,
     ReadingStatus,
@@ -226,6 +231,31 @@ UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     is_on_fn=lambda status: status.flag,
     alert_kinds=("high", "low", "still"),
     alert_kind_fn=lambda status: status.reason or "high",
+)
+
+
+# What the household sets: the home's mode, and how readily a zone's alerts fire.
+HOME_MODE_SELECT = SelectEntityDescription(
+    key="home_mode", translation_key="home_mode", options=list(HOME_MODES)
+)
+SENSITIVITY_NUMBER = NumberEntityDescription(
+    key="sensitivity",
+    translation_key="sensitivity",
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=SENSITIVITIES.start,
+    native_max_value=SENSITIVITIES.stop - 1,
+    native_step=1,
+    mode=NumberMode.SLIDER,
+)
+
+UNUSUAL_INACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[InactivityStatus](
+    key="unusual_inactivity",
+    translation_key="unusual_inactivity",
+    status_name="unusual_inactivity",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda status: status.flag,
+    alert_kinds=("quiet",),
+    alert_kind_fn=lambda status: "quiet",
 )
 
 

@@ -10,7 +10,14 @@ from homeassistant.core import HomeAssistant
 
 from . import CadenceConfigEntry
 from .const import CONF_AREA
-from .engine import Channel, LightChannel, OccupancyChannel, ThermostatChannel, Zone
+from .engine import (
+    DEFAULT_SENSITIVITY,
+    Channel,
+    LightChannel,
+    OccupancyChannel,
+    ThermostatChannel,
+    Zone,
+)
 from .runtime import CadenceRuntime
 
 TO_REDACT = {CONF_AREA, "title", "name"}
@@ -48,9 +55,17 @@ async def async_get_config_entry_diagnostics(
     return {
         "options": dict(entry.options),
         "learning": runtime.learning,
+        "home_mode": runtime.pipeline.mode,
         "zones": [
             async_redact_data(
-                {"name": zone.name, CONF_AREA: zone.area_id, **_entities(zone)},
+                {
+                    "name": zone.name,
+                    CONF_AREA: zone.area_id,
+                    "sensitivity": runtime.pipeline.sensitivity.get(
+                        zone.zone_id, DEFAULT_SENSITIVITY
+                    ),
+                    **_entities(zone),
+                },
                 TO_REDACT,
             )
             for zone in runtime.home.zones

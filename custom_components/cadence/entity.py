@@ -1,4 +1,4 @@
-"""Base entity for Cadence: one device per zone."""
+"""Base entities for Cadence: one device per zone, and one for the whole home."""
 
 from __future__ import annotations
 
@@ -26,15 +26,25 @@ class CadenceEntity(CoordinatorEntity[CadenceCoordinator]):
             if zone.area_id
             else None
         )
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, zone.zone_id)},
-            name=zone.name,
-            manufacturer="Cadence",
-            model="Learned zone",
-            entry_type=DeviceEntryType.SERVICE,
-            configuration_url=REPOSITORY_URL,
-            suggested_area=area.name if area else None,
-        )
+        self._attr_device_info = _device_info(zone.zone_id, zone.name, "Learned zone")
+        self._attr_device_info["suggested_area"] = area.name if area else None
+
+
+def home_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """Return the device of the home as a whole, for what is set for all zones."""
+    return _device_info(entry.entry_id, entry.title, "Learned home")
+
+
+def _device_info(identifier: str, name: str, model: str) -> DeviceInfo:
+    """Return the device of a zone or of the home: a service, not hardware."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, identifier)},
+        name=name,
+        manufacturer="Cadence",
+        model=model,
+        entry_type=DeviceEntryType.SERVICE,
+        configuration_url=REPOSITORY_URL,
+    )
 
 
 def short_name(name: str, zone: Zone) -> str:

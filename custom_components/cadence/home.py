@@ -89,6 +89,7 @@ class Home:
             outdoor_entity=self.outdoor_entity,
             workday_entity=self.workday_entity,
             unit=self.unit,
+            people=tuple(self._hass.states.async_entity_ids("person")),
         )
 
     def zone(self, zone_id: str) -> Zone:

@@ -13,10 +13,12 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_LEARNING, LOGGER
 from .engine import (
+    NORMAL,
     ActivityWatchChannel,
     Agreement,
     Conditions,
     HeatingChannel,
+    InactivityChannel,
     LevelChannel,
     LightChannel,
     OccupancyChannel,
@@ -28,7 +30,13 @@ from .engine import (
 )
 from .history import HistoryLearning, saved_history
 from .home import Home
-from .store import FEEDBACK_KEY, CadenceStore, UnreadableStoreError, renamed
+from .store import (
+    FEEDBACK_KEY,
+    SETTINGS_KEY,
+    CadenceStore,
+    UnreadableStoreError,
+    renamed,
+)
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
@@ -42,6 +50,7 @@ KINDS = (
     LevelChannel,
     ActivityWatchChannel,
     HeatingChannel,
+    InactivityChannel,
 )
 
 
@@ -105,6 +114,7 @@ class CadenceRuntime:
             lambda zones: build(zones, {}),
         )
         feedback = (stored or {}).get(FEEDBACK_KEY, {})
+        restore_settings(pipeline, (stored or {}).get(SETTINGS_KEY))
         return cls(
             home=home,
             store=store,
@@ -151,10 +161,28 @@ class CadenceRuntime:
             **self.pipeline.to_dict(),
             "history": self.history.as_dict(),
             FEEDBACK_KEY: self.feedback_dict(),
+            SETTINGS_KEY: {
+                "home_mode": self.pipeline.mode,
+                "sensitivity": {
+                    zone_id: level
+                    for zone_id, level in self.pipeline.sensitivity.items()
+                    if zone_id in self.pipeline.zones
+                },
+            },
         }
         for old, new in self.renames.items():
             data = renamed(data, old, new)
         return data
+
+    async def async_set_home_mode(self, mode: str) -> None:
+        """Set the home's mode and keep it at once: it is the household's choice."""
+        self.pipeline.set_mode(mode)
+        await self.store.async_save(self.as_dict())
+
+    async def async_set_sensitivity(self, zone_id: str, level: int) -> None:
+        """Set a zone's sensitivity (1-5) and keep it at once."""
+        self.pipeline.set_sensitivity(zone_id, level)
+        await self.store.async_save(self.as_dict())
 
     def thermostat(self, entity_id: str) -> ThermostatChannel | None:
         """Return the channel of a thermostat, None when no zone has it."""
@@ -171,3 +199,22 @@ class CadenceRuntime:
     def planning(self, zone: Zone, when: datetime) -> Conditions:
         """Return what can be assumed now about a moment, for a zone."""
         return self.pipeline.planning(zone, dt_util.utcnow(), when, self.lookup)
+
+
+def restore_settings(pipeline: Pipeline, settings: Any) -> None:
+    """Set the stored home mode and sensitivities; a damaged value is left default.
+
+    Settings are the household's, not learned: one bad value costs only itself.
+    """
+    if not isinstance(settings, dict):
+        return
+    try:
+        pipeline.set_mode(settings.get("home_mode", NORMAL))
+    except ValueError as err:
+        LOGGER.warning("Ignoring the stored home mode (%s)", err)
+    levels = settings.get("sensitivity")
+    for zone_id, level in (levels if isinstance(levels, dict) else {}).items():
+        try:
+            pipeline.set_sensitivity(zone_id, level)
+        except ValueError as err:
+            LOGGER.warning("Ignoring the stored sensitivity of %s (%s)", zone_id, err)

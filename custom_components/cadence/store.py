@@ -20,9 +20,11 @@ STORAGE_VERSION = 1
 # numeric sensor's feed (a running median, excursions, stillness, its verdict's
 # time and reason; the engine reads version 1 feeds), 1.7 "heating": each
 # thermostat's heating-fault watch, and "feedback": the household's labels on
-# alerts, by detector and then by entity or zone id. Minor versions add keys,
-# which readers treat as optional, and otherwise migrate forward here.
-STORAGE_MINOR_VERSION = 7
+# alerts, by detector and then by entity or zone id, 1.8 "settings": the home's
+# mode and each zone's sensitivity, and "inactivity": the home's quiet watch.
+# Minor versions add keys, which readers treat as optional, and otherwise
+# migrate forward here.
+STORAGE_MINOR_VERSION = 8
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
 LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)
@@ -30,11 +32,14 @@ SAVE_DELAY = timedelta(minutes=2)
 # The layout: each top-level key holds an object keyed by entity id (thermostats:
 # a learner per setpoint attribute; heating: a watch; lights and levels: a feed)
 # or by zone id (occupancy and activity_watch: a feed; activity: a tracker; history:
-# its standing).
+# its standing); inactivity holds the one watch of the whole home, under "home".
 ENTITY_KEYS = ("thermostats", "heating", "lights", "levels")
 ZONE_KEYS = ("occupancy", "activity_watch", "activity", "history")
 FEEDBACK_KEY = "feedback"
-LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS, FEEDBACK_KEY)
+# What the household set: {"home_mode": a mode, "sensitivity": {zone id: 1-5}}.
+SETTINGS_KEY = "settings"
+HOME_KEYS = ("inactivity",)
+LAYOUT_KEYS = (*ENTITY_KEYS, *ZONE_KEYS, *HOME_KEYS, FEEDBACK_KEY, SETTINGS_KEY)
 
 
 class UnreadableStoreError(HomeAssistantError):

@@ -27,21 +27,29 @@ STEP = timedelta(minutes=5)
 
 
 @pytest.mark.parametrize(
-    ("score", "raised_at"),
-    [(0.97, {1, 2, 3, 4, 5}), (0.85, {3, 4, 5}), (0.65, {5}), (0.55, set())],
+    ("score", "raised_after"),
+    [
+        (0.97, {1: 9, 2: 6, 3: 3, 4: 2, 5: 1}),
+        (0.85, {3: 3, 4: 2, 5: 1}),
+        (0.65, {5: 1}),
+        (0.55, {}),
+    ],
 )
-def test_sensitivity_sets_the_score_that_raises_a_flag(
-    score: float, raised_at: set[int]
+def test_sensitivity_sets_the_score_and_the_time_that_raise_a_flag(
+    score: float, raised_after: dict[int, int]
 ) -> None:
-    """A score held 15 minutes raises the flag at the sensitivities it reaches."""
-    raised = set()
+    """A score held long enough raises the flag at the sensitivities it reaches.
+
+    Five-minute steps: 45 minutes at 1, 15 at 3 and 5 at 5.
+    """
+    raised = {}
     for level in range(1, 6):
         verdict = Verdict()
-        for _ in range(3):
-            verdict.update(score, STEP, level)
-        if verdict.flag:
-            raised.add(level)
-    assert raised == raised_at
+        for step in range(1, 13):
+            if verdict.update(score, STEP, level):
+                raised[level] = step
+                break
+    assert raised == raised_after
 
 
 def _learned(pipeline: Pipeline) -> dict[str, int]:
@@ -200,3 +208,22 @@ def test_away_a_level_below_usual_is_expected(
     assert feed.reason == flagged
     if mode != NORMAL:
         assert feed.model.samples == samples
+
+
+def test_surprise_gathered_away_is_dropped_back_home() -> None:
+    """Back to normal, the flag raised away clears within the hour though people move.
+
+    The mode the surprise was gathered in is kept over a restart; watches stored
+    before modes existed gathered theirs in normal mode.
+    """
+    watch, _ = busy_mornings(22)
+    morning = 22 * 288 + 9 * 12
+    assert _visit(watch, morning, 12, AWAY)
+    stored = watch.to_dict()
+    assert stored["mode"] == AWAY
+    watch = ActivityWatch.from_dict(stored)
+    assert not _visit(watch, morning + 12, 12, NORMAL)
+    del stored["mode"]
+    assert ActivityWatch.from_dict(stored).to_dict()["mode"] == NORMAL
+    with pytest.raises(ValueError, match="home mode"):
+        ActivityWatch.from_dict({**stored, "mode": "party"})

@@ -81,6 +81,7 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
         "lights",
         "levels",
         "activity_watch",
+        "inactivity",
         "activity",
     }
     restored = _pipeline(stored)
@@ -94,6 +95,7 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
         before[("activity_watch", "zone.living")]
         == after[("activity_watch", "zone.living")]
     )
+    assert before[("inactivity", "home")] == after[("inactivity", "home")]
     assert before[("lights", "light.l")]["light_on"].value > 0.5  # evenings
     expected = before[("levels", "sensor.p")]["expected"].value
     assert expected > 300  # the evening level, not the daytime one
@@ -110,13 +112,13 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
 
 
 def test_a_change_reaches_only_the_channels_watching_it() -> None:
-    """A light's change goes to the light's channel alone; unknown entities to none."""
+    """A light's change goes to its channel and the home's quiet; unknown ones to none."""
     pipeline = _pipeline()
     when = datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN)
     outcomes = pipeline.on_state(
         "light.l", when, Reading("on", {}), None, Source.PERSON, lambda _: None
     )
-    assert [channel.kind for channel, _ in outcomes] == ["lights"]
+    assert [channel.kind for channel, _ in outcomes] == ["lights", "inactivity"]
     assert (
         pipeline.on_state(
             "light.other", when, Reading("on", {}), None, Source.PERSON, lambda _: None

@@ -18,6 +18,8 @@ from .channels import (
     HealthStatus,
     HeatingChannel,
     HeatingStatus,
+    InactivityChannel,
+    InactivityStatus,
     LevelChannel,
     LightChannel,
     OccupancyChannel,
@@ -28,6 +30,7 @@ from .channels import (
     ThermostatChannel,
     targets_for,
 )
+from .channels.quiet import HOME_KEY
 from .channels.setpoint_learner import HOLD_WEIGHT_PER_HOUR, SetpointLearner
 from .channels.thermostat import TARGETS
 from .features import (
@@ -75,6 +78,7 @@ __all__ = [
     "GUESTS",
     "HEALTH_STATES",
     "HOLD_WEIGHT_PER_HOUR",
+    "HOME_KEY",
     "HOME_MODES",
     "NORMAL",
     "SENSITIVITIES",
@@ -97,6 +101,8 @@ __all__ = [
     "HeatingChannel",
     "HeatingStatus",
     "HomeLayout",
+    "InactivityChannel",
+    "InactivityStatus",
     "LevelChannel",
     "LevelFeed",
     "LevelModel",

@@ -34,6 +34,8 @@ class HomeLayout:
     workday_entity: str | None = None
     # The unit thermostats report in: the home's unit system.
     unit: str = "°C"
+    # The household's `person` entities: whether anybody is home.
+    people: tuple[str, ...] = ()
 
     def inputs(self) -> tuple[str, ...]:
         """Return the home-wide input entities that are configured."""

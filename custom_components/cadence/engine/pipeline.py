@@ -133,7 +133,8 @@ class Pipeline:
 
     def set_sensitivity(self, zone_id: str, level: int) -> None:
         """Set a zone's sensitivity (1-5); raise ValueError for another level."""
-        if level not in SENSITIVITIES:
+        # Whole numbers only: True and 3.0 compare equal to 1 and 3, but are neither.
+        if type(level) is not int or level not in SENSITIVITIES:
             raise ValueError(f"sensitivity must be 1 to 5, got {level!r}")
         self.sensitivity[zone_id] = level
 

@@ -19,6 +19,7 @@ from .anomaly import run_anomaly
 from .anomaly_nab import run_nab
 from .cold_start import run_cold_start
 from .cost import run_cost
+from .feedback import run_feedback
 from .heating import run_heating
 from .lights import run_lights
 from .occupancy import run_occupancy
@@ -43,6 +44,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_nab()
     if kind == "heating":
         return kind, run_heating()
+    if kind == "feedback":
+        return kind, run_feedback()
     if kind == "occupancy_leads":
         return kind, run_occupancy_leads()
     if kind == "cold_start":
@@ -76,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         delayed(_task)(kind)
         for kind in (
             "anomaly",
+            "feedback",
             "nab",
             "heating",
             "lights",

@@ -202,7 +202,8 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
 
     A zone with one motion sensor and one light lives a routine for `days`: motion
     pulses every ten minutes in the evening, the light on with it, dimmable and
-    tunable, at a brightness and colour that change every hour.
+    tunable, at a brightness and colour that change every hour. The detectors of
+    unusual activity (the zone's) and inactivity (the home's) watch the motion.
     """
     channels = importlib.import_module("custom_components.cadence.engine.channels")
     zone = engine.Zone(
@@ -212,6 +213,10 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
     made = {
         "occupancy": channels.OccupancyChannel.for_zone(zone, home, {}, _no_facts)[0],
         "light": channels.LightChannel.for_zone(zone, home, {}, _no_facts)[0],
+        "activity_watch": channels.ActivityWatchChannel.for_zone(
+            zone, home, {}, _no_facts
+        )[0],
+        "inactivity": channels.InactivityChannel.for_zone(zone, home, {}, _no_facts)[0],
     }
     result = {}
     for name, channel in made.items():

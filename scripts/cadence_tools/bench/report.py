@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 
 from .anomaly import __doc__ as ANOMALY_DOC  # noqa: N812
 from .anomaly_nab import nab_section
+from .feedback import feedback_lines
 from .heating import heating_section
 from .simulator import __doc__ as SIMULATOR_DOC  # noqa: N812
 
@@ -242,6 +243,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
             "year is the real-data replay timing below."
         ),
         "",
+        *feedback_lines(results["feedback"]),
         *nab_section(results["nab"]),
         *heating_section(results["heating"]),
         "## Learning from history (bootstrap)",

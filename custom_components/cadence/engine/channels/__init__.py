@@ -21,6 +21,7 @@ from .levels import (
     ReadingStatus,
 )
 from .lights import LightChannel
+from .quiet import HOME_KEY, InactivityChannel, InactivityStatus
 from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
 # Every kind the engine has, in the order a zone's channels are driven.
@@ -31,10 +32,12 @@ ALL_KINDS: tuple[ChannelKind, ...] = (
     LevelChannel,
     ActivityWatchChannel,
     HeatingChannel,
+    InactivityChannel,
 )
 
 __all__ = [
     "ALL_KINDS",
+    "HOME_KEY",
     "NOTHING",
     "ActivityStatus",
     "ActivityWatchChannel",
@@ -45,6 +48,8 @@ __all__ = [
     "HealthStatus",
     "HeatingChannel",
     "HeatingStatus",
+    "InactivityChannel",
+    "InactivityStatus",
     "LevelChannel",
     "LightChannel",
     "OccupancyChannel",

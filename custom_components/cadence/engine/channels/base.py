@@ -51,6 +51,15 @@ class Forecast:
     confidence: float
 
 
+def present_verdict(
+    x: Conditions, now: datetime, name: str, flag: bool, score: float
+) -> dict[str, Forecast]:
+    """Return a detector's flag and score as forecasts, for the present only."""
+    if now != x.when:
+        return {}
+    return {name: Forecast(float(flag), 1.0), f"{name}_score": Forecast(score, 1.0)}
+
+
 class Channel(Protocol):
     """Learns from some entities of one zone and says what it predicts."""
 

@@ -11,7 +11,7 @@ from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.heating import COOL, HEAT, HeatingWatch
 from ..states import CELSIUS, Reading, Source, finite, to_celsius
-from .base import NOTHING, Facts, Forecast, Outcome
+from .base import NOTHING, Facts, Forecast, Outcome, present_verdict
 
 # Home Assistant's hvac_action values that drive the room.
 ACTIONS = {"heating": HEAT, "preheating": HEAT, "cooling": COOL}
@@ -154,13 +154,8 @@ class HeatingChannel:
 
     def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return the verdict, for the present only."""
-        if now != x.when:
-            return {}
         watch = self.watch
-        return {
-            "heating_fault": Forecast(float(watch.flag), 1.0),
-            "heating_fault_score": Forecast(watch.score, 1.0),
-        }
+        return present_verdict(x, now, "heating_fault", watch.flag, watch.score)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the watch, JSON-safe."""

@@ -13,7 +13,7 @@ import math
 from typing import Any, Self
 
 from ..codec import as_list, check_version, integer, number
-from ..features import AWAY, DEFAULT_SENSITIVITY, GUESTS, Conditions
+from ..features import AWAY, DEFAULT_SENSITIVITY, GUESTS, HOME_MODES, NORMAL, Conditions
 from ..stats import fade
 from .evidence import CELLS, HOURS, HourHabit, cell_of
 from .logistic import sigmoid
@@ -26,10 +26,18 @@ VERSION = 1
 # when it has stayed below OFF for OFF_HOLD: between the two it keeps its state.
 ON = 0.8
 OFF = 0.5
-# A zone's sensitivity (1-5) moves the score that raises its flags: 3 is ON; at 1
-# only a score of 0.95 (about two nats more surprise) raises one, at 5 one of 0.6.
-RAISE_AT = {1: 0.95, 2: 0.9, 3: ON, 4: 0.7, 5: 0.6}
 ON_HOLD = timedelta(minutes=15)
+# A zone's sensitivity (1-5) moves the score that raises its flags and how long it
+# must be held: 3 is ON for ON_HOLD; at 1 only a score of 0.95 held 45 minutes
+# raises one, at 5 a score of 0.6 held 5 minutes.
+RAISE_AT = {1: 0.95, 2: 0.9, 3: ON, 4: 0.7, 5: 0.6}
+RAISE_HOLD = {
+    1: timedelta(minutes=45),
+    2: timedelta(minutes=30),
+    3: ON_HOLD,
+    4: timedelta(minutes=10),
+    5: timedelta(minutes=5),
+}
 OFF_HOLD = timedelta(minutes=30)
 # Elapsed time between ticks counts at most this much: a gap (Home Assistant was
 # stopped) is not evidence of anything.
@@ -51,7 +59,7 @@ PRESENT_GAIN = 3.0
 # Surprise from motion at a quiet time fades by half in this many hours of quiet.
 PRESENT_HALF_LIFE_H = 2.0
 # While the home is away nobody is expected: motion is taken as this unlikely in
-# every hour (about 20 nats an hour; some 20 minutes of movement flag), and no
+# every hour (about 20 nats an hour; some 35 minutes of movement flag), and no
 # stretch of quiet is surprising. With guests the habit's odds are widened: motion
 # counts as if the hour saw it on sqrt(p) of days, quiet as if on p squared.
 AWAY_P = 0.001
@@ -73,11 +81,13 @@ class Verdict:
     ) -> bool:
         """Take the score after `elapsed` time; return the (possibly new) flag.
 
-        The sensitivity (1-5) sets the score that raises the flag; see RAISE_AT.
+        The sensitivity (1-5) sets the score that raises the flag and how long it
+        must last; see RAISE_AT and RAISE_HOLD.
         """
         against = score < OFF if self.flag else score >= RAISE_AT[sensitivity]
         self._held = self._held + elapsed if against else timedelta()
-        if against and self._held >= (OFF_HOLD if self.flag else ON_HOLD):
+        hold = OFF_HOLD if self.flag else RAISE_HOLD[sensitivity]
+        if against and self._held >= hold:
             self.flag = not self.flag
             self._held = timedelta()
         return self.flag
@@ -121,6 +131,7 @@ class ActivityWatch:
         "_absent",
         "_habit",
         "_last_tick",
+        "_mode",
         "_moved",
         "_on",
         "_present",
@@ -140,6 +151,8 @@ class ActivityWatch:
         self._absent = 0.0
         self._present = 0.0
         self._last_tick: datetime | None = None
+        # The home's mode the surprise above was gathered in.
+        self._mode = NORMAL
         self._verdict = Verdict()
         self.anomaly_score = 0.0
         # Motion at an unusual time alone (the zone's `unusual_activity`), with its
@@ -178,6 +191,10 @@ class ActivityWatch:
         self._moved = False
         step = elapsed(self._last_tick, x.when)
         self._last_tick = x.when
+        if x.mode != self._mode:
+            # Surprise gathered expecting others (or nobody) does not hold any more.
+            self._absent = self._present = 0.0
+            self._mode = x.mode
         habit = self._habit
         p = habit.probability(habit.observe(x, moved) if x.usual else habit.skip(x))
         hours = step.total_seconds() / 3600.0
@@ -217,6 +234,7 @@ class ActivityWatch:
             if self._last_tick is None
             else self._last_tick.isoformat(),
             "score": self.anomaly_score,
+            "mode": self._mode,
             "verdict": self._verdict.to_list(),
             "visit": [
                 self.present_score,
@@ -243,6 +261,11 @@ class ActivityWatch:
         watch._absent, watch._present = absent, present
         watch._last_tick = aware_time(data["last_tick"])
         watch.anomaly_score = min(1.0, max(0.0, number(data["score"])))
+        # Watches stored before home modes existed gathered it all in normal mode.
+        mode = data.get("mode", NORMAL)
+        if mode not in HOME_MODES:
+            raise ValueError(f"activity watch: unknown home mode {mode!r}")
+        watch._mode = mode
         watch._verdict = Verdict.from_list(data["verdict"])
         # Version 1 had no verdict of its own for visits: they start unflagged.
         if "visit" in data:
