@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.cadence.const import CONF_LEARNING, DOMAIN, EVENT_ANOMALY
-from custom_components.cadence.descriptions import rate_unit
+from custom_components.cadence.descriptions import duration_text, rate_unit
 from custom_components.cadence.engine import Conditions, LevelFeed
 from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
@@ -340,3 +340,9 @@ async def test_a_sensor_offline_for_a_day_is_named_in_a_repair_issue(
     await _run(hass, freezer, 0.5)
     assert hass.states.get(HEALTH).state == "ok"
     assert issues.async_get_issue(DOMAIN, issue_id) is None
+
+
+def test_durations_read_as_people_say_them() -> None:
+    """Sentences give hours and minutes, or minutes alone under an hour."""
+    assert duration_text(5 + 10 / 60) == "5 h 10 min"
+    assert duration_text(0.5) == "30 min"

@@ -23,6 +23,7 @@ from .descriptions import (
     UNUSUAL_READING_SENSOR,
     CadenceBinarySensorEntityDescription,
     as_text,
+    duration_text,
     rate_unit,
     rounded,
 )
@@ -38,7 +39,6 @@ from .engine import (
     ReadingStatus,
 )
 from .engine.codec import iso
-from .engine.models.quiet import hours_text
 from .entity import CadenceEntity, async_remove_stale, home_device_info, short_name
 from .home import Home, Zone
 
@@ -285,9 +285,9 @@ class CadenceUnusualInactivitySensor(CadenceAnomalySensor[InactivityStatus]):
         usual = status.usual_h
         last = status.last_activity
         reason = (
-            f"No activity anywhere at home for {hours_text(status.quiet_h)}, since "
+            f"No activity anywhere at home for {duration_text(status.quiet_h)}, since "
             f"{dt_util.as_local(last):%H:%M}; through these hours it is usually "
-            f"quiet for at most {hours_text(usual)}"
+            f"quiet for at most {duration_text(usual)}"
             if status.flag and last is not None and usual is not None
             else None
         )
@@ -340,9 +340,7 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
         home = self.coordinator.runtime.home
         unit = home.unit
         name = home.friendly_name(self.source)
-        minutes = round((dt_util.utcnow() - start).total_seconds() / 60)
-        hours, minutes = divmod(max(0, minutes), 60)
-        took = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        took = duration_text((dt_util.utcnow() - start).total_seconds() / 3600)
         heats = status.direction != "cool"
         gap = abs(home.from_celsius(target) - home.from_celsius(room))
         rate = _per_hour(home, status.rate_c_per_h)

@@ -281,3 +281,9 @@ def _places(value: float) -> int:
 def as_text(value: float) -> str:
     """Return a value as text for a sentence, without a trailing .0."""
     return f"{round(value, _places(value)):g}"
+
+
+def duration_text(hours: float) -> str:
+    """Return a duration for a sentence: '5 h 10 min', or '40 min' under an hour."""
+    whole, minutes = divmod(max(0, round(hours * 60)), 60)
+    return f"{whole} h {minutes} min" if whole else f"{minutes} min"

@@ -19,7 +19,7 @@ from custom_components.cadence.engine import (
     Source,
 )
 from custom_components.cadence.engine.layout import HomeLayout, Zone
-from custom_components.cadence.engine.models.quiet import QuietWatch, hours_text
+from custom_components.cadence.engine.models.quiet import QuietWatch
 
 START = datetime(2026, 3, 2, tzinfo=BERLIN)
 STEP = timedelta(minutes=5)
@@ -193,12 +193,6 @@ def test_round_trip_and_damage() -> None:
         QuietWatch.from_dict({**data, "days": [[1.0] * 23]})
     with pytest.raises(KeyError):
         QuietWatch.from_dict({"version": 1})
-
-
-def test_hours_text() -> None:
-    """Durations read as people say them."""
-    assert hours_text(5 + 10 / 60) == "5 h 10 min"
-    assert hours_text(0.5) == "30 min"
 
 
 def test_nights_are_long_but_not_endless() -> None:

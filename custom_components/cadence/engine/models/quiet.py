@@ -50,7 +50,6 @@ class QuietWatch:
         "_usuals",
         "_verdict",
         "last_activity",
-        "quiet_h",
         "score",
         "since",
     )
@@ -66,7 +65,6 @@ class QuietWatch:
         self._verdict = Verdict()
         # The last activity anywhere (UTC), None before any was seen.
         self.last_activity: datetime | None = None
-        self.quiet_h = 0.0
         self.score = 0.0
         self.since: datetime | None = None
 
@@ -131,10 +129,10 @@ class QuietWatch:
         now = x.when.astimezone(UTC)
         if not watched or x.mode == AWAY or self.last_activity is None:
             self.last_activity = now
-        self.quiet_h = self.quiet_at(x)
+        quiet_h = self.quiet_at(x)
         limit = self.limit_h(x)
         self.score = (
-            0.0 if limit is None else sigmoid(SCORE_SLOPE * (self.quiet_h / limit - 1))
+            0.0 if limit is None else sigmoid(SCORE_SLOPE * (quiet_h / limit - 1))
         )
         was = self._verdict.flag
         if self._verdict.update(self.score, step, x.sensitivity) != was:
@@ -144,7 +142,7 @@ class QuietWatch:
         # What is learned is capped at the limit: a fall is no new habit, while a
         # new routine raises the usual day by day.
         hour = x.when.hour
-        learned = self.quiet_h if limit is None else min(self.quiet_h, limit)
+        learned = quiet_h if limit is None else min(quiet_h, limit)
         self._today[hour] = max(self._today[hour], learned)
         return True
 
@@ -208,10 +206,3 @@ def _usual(values: list[float]) -> float | None:
 def _usuals(days: list[list[float]]) -> list[float | None]:
     """Return the usual longest quiet of each hour of the day."""
     return [_usual([day[hour] for day in days]) for hour in range(HOURS)]
-
-
-def hours_text(hours: float) -> str:
-    """Return a duration in hours as '5 h 10 min' (or '40 min')."""
-    minutes = round(hours * 60)
-    whole, rest = divmod(max(0, minutes), 60)
-    return f"{whole} h {rest} min" if whole else f"{rest} min"
