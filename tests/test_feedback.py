@@ -67,6 +67,7 @@ async def test_three_false_alarms_silence_an_alert_and_a_confirmation_brings_it_
     events: list[Event] = []
     hass.bus.async_listen(EVENT_ANOMALY, events.append)
     assert hass.states.get(UNUSUAL).attributes["agreement"] == 0.88
+    raised = dt_util.parse_datetime(hass.states.get(UNUSUAL).attributes["since"])
 
     seen = []
     for _ in range(3):
@@ -85,7 +86,11 @@ async def test_three_false_alarms_silence_an_alert_and_a_confirmation_brings_it_
     assert hass.states.get(UNUSUAL).state == "off"
     saved = hass_storage[STORAGE_KEY]["data"]["feedback"]["unusual_reading"][FRIDGE]
     assert saved["labels"] == {"false_alarm": 3, "confirmed": 0}
-    assert saved["last"][0] == "still"
+    # Known by when the fridge last moved (its cycle ended at 11:20, before NOW at
+    # 12:02), which began the still stretch; not by when the flag was raised.
+    assert dt_util.as_local(dt_util.parse_datetime(NOW)).hour == 12
+    assert saved["last"] == ["still", True, 11]
+    assert dt_util.as_local(raised).hour > 12
 
     await _label(hass, UNUSUAL, "confirmed")
     assert hass.states.get(UNUSUAL).state == "on"

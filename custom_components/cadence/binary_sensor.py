@@ -146,10 +146,11 @@ class CadenceAnomalySensor[
 
     def _alert(self, status: S) -> Alert | None:
         """Return the raised alert as feedback knows it, None while none is raised."""
-        if not status.flag or status.since is None:
+        description = self.entity_description
+        began = description.alert_began_fn(status)
+        if not status.flag or began is None:
             return None
-        kind = self.entity_description.alert_kind_fn(status)
-        return Alert.raised(kind, dt_util.as_local(status.since))
+        return Alert.raised(description.alert_kind_fn(status), dt_util.as_local(began))
 
     def _read_status(self) -> S | None:
         """Return the channel's verdict, None before it has one."""

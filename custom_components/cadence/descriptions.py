@@ -203,6 +203,9 @@ class CadenceBinarySensorEntityDescription[T](BinarySensorEntityDescription):
     # The kinds of alert the detector raises, and the kind of one (for feedback).
     alert_kinds: tuple[str, ...]
     alert_kind_fn: Callable[[T], str]
+    # When the unusual stretch began, which feedback knows an alert by: a charge
+    # from 22:00 is the same pattern whether the flag rose at 01:00 or 04:00.
+    alert_began_fn: Callable[[T], datetime | None]
 
 
 UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
@@ -213,6 +216,7 @@ UNUSUAL_ACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[ActivityStatus](
     is_on_fn=lambda status: status.flag,
     alert_kinds=("present",),
     alert_kind_fn=lambda status: "present",
+    alert_began_fn=lambda status: status.since,
 )
 HEATING_FAULT_SENSOR = CadenceBinarySensorEntityDescription[HeatingStatus](
     key="heating_fault",
@@ -222,6 +226,7 @@ HEATING_FAULT_SENSOR = CadenceBinarySensorEntityDescription[HeatingStatus](
     is_on_fn=lambda status: status.flag,
     alert_kinds=("heat", "cool"),
     alert_kind_fn=lambda status: status.direction or "heat",
+    alert_began_fn=lambda status: status.since,
 )
 UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     key="unusual_reading",
@@ -231,6 +236,7 @@ UNUSUAL_READING_SENSOR = CadenceBinarySensorEntityDescription[ReadingStatus](
     is_on_fn=lambda status: status.flag,
     alert_kinds=("high", "low", "still"),
     alert_kind_fn=lambda status: status.reason or "high",
+    alert_began_fn=lambda status: status.began or status.since,
 )
 
 
@@ -256,6 +262,7 @@ UNUSUAL_INACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[InactivityStatu
     is_on_fn=lambda status: status.flag,
     alert_kinds=("quiet",),
     alert_kind_fn=lambda status: "quiet",
+    alert_began_fn=lambda status: status.last_activity or status.since,
 )
 
 

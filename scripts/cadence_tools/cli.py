@@ -18,7 +18,10 @@ light is dimmable when its attributes say supported_color_modes other than onoff
 color_temp (K) where it has color_temp among them; and occupancy per zone with
 motion sensors (zone.<name>: in use within the next 15 minutes). Lights follow the
 same rule as thermostats: changes with user=1 teach, others do not. expected, anomaly and
-anomaly_score are absent until the engine has their model. At lead 0 only: the
+anomaly_score are absent until the engine has their model; with them, per numeric
+sensor, anomaly_hours (while flagged, how many hours ago the unusual stretch that
+raised the flag began; else 0) and anomaly_reason (1 readings high, 2 low, 3 not
+moving; 0 while not flagged). At lead 0 only: the
 verdicts heating_fault and heating_fault_score per thermostat (heating or cooling that
 does not move the room toward its setpoint), and unusual_activity and
 unusual_activity_score per zone (motion at a time that rarely sees any).

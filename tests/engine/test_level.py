@@ -349,6 +349,55 @@ def test_a_flag_says_since_when_and_why_and_keeps_it_through_a_restore() -> None
         LevelFeed.from_dict({**feed.to_dict(), "reason": "odd"})
 
 
+@pytest.mark.parametrize(
+    ("signal", "fault", "hour", "hours", "reasons"),
+    [
+        (power_w, _left_on, 1, 6, ("high",)),
+        (room_c, _stuck, 1, 24, ("still",)),
+    ],
+    ids=["excursion", "still"],
+)
+def test_a_flag_knows_when_its_unusual_stretch_began(
+    signal: Signal, fault: Fault, hour: int, hours: float, reasons: tuple[str, ...]
+) -> None:
+    """The stretch began at the fault, before the flag rose; cleared, it is gone."""
+    begin, end = window(hour, hours)
+    rng = random.Random(1)
+    feed = LevelFeed(counter=False)
+    seen: list[tuple[datetime, datetime | None]] = []
+    i = 0
+    while (when := moment(i)) < end + timedelta(hours=6):
+        feed.update(when, f"{fault(when, signal(when, rng)):.2f}")
+        feed.tick(Conditions(when=when))
+        if feed.anomaly:
+            assert feed.reason in reasons
+            assert feed.since is not None
+            seen.append((feed.since, feed.began))
+        else:
+            assert feed.began is None
+        i += 1
+    assert seen
+    since, began = seen[0]
+    assert began is not None
+    # It began within the first half hour of the fault (a still run from the
+    # last move before it), well before the flag was raised.
+    assert begin - STEP <= began <= begin + timedelta(minutes=30)
+    assert since - began >= timedelta(hours=1)
+    restored = LevelFeed.from_dict(json.loads(json.dumps(feed.to_dict())))
+    assert restored.to_dict() == feed.to_dict()
+
+
+def test_a_feed_stored_before_it_knew_when_stretches_began_restores() -> None:
+    """Version 2 state without began, far_since and moved restores with none."""
+    feed, _ = simulate(power_w, days=9)
+    data = feed.to_dict()
+    for key in ("began", "far_since", "moved"):
+        data.pop(key)
+    restored = LevelFeed.from_dict(data)
+    assert restored.began is None
+    assert restored.to_dict()["moved"] is None
+
+
 def test_the_usual_range_is_two_deviations_and_never_below_the_lowest() -> None:
     """Night readings of 70-190 W: the usual range holds the expected, above 0."""
     feed, _ = simulate(power_w, days=10)

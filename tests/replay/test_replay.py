@@ -397,6 +397,49 @@ def test_power_sensor_expected_and_anomaly(tmp_path: Path) -> None:
     assert {key[2] for key in ahead} == {"expected"}
 
 
+def test_an_unusual_reading_says_why_and_since_when_its_stretch_began(
+    tmp_path: Path,
+) -> None:
+    """An appliance left on from 01:00 is flagged with a reason and a start.
+
+    While flagged, anomaly_reason is 1 (high) and anomaly_hours counts from about
+    01:00; while not, both are 0.
+    """
+    rng = random.Random(2)
+    start = datetime(2026, 3, 2, tzinfo=BERLIN)
+    fault = datetime(2026, 3, 12, 1, 0, tzinfo=BERLIN)
+    lines = []
+    for step in range(11 * 24 * 12):
+        when = start + timedelta(minutes=5 * step)
+        watts = 100 + (300 if 18 <= when.hour < 22 else 0) + rng.gauss(0, 10)
+        if fault <= when < fault + timedelta(hours=6):
+            watts += 1000
+        lines.append(
+            row(
+                when,
+                "sensor.living_power",
+                f"{watts:.1f}",
+                {"unit_of_measurement": "W"},
+            )
+        )
+    quantities = ("anomaly", "anomaly_hours", "anomaly_reason")
+    rows = predictions(tmp_path, lines, quantities=quantities)
+    ticks: dict[str, dict[str, float]] = {}
+    for (when, entity_id, quantity), (value, _) in rows.items():
+        if entity_id == "sensor.living_power":
+            ticks.setdefault(when, {})[quantity] = value
+    flagged = [t for t, row in ticks.items() if row["anomaly"] == 1.0]
+    assert flagged
+    for when, one in ticks.items():
+        if one["anomaly"] == 0.0:
+            assert one["anomaly_hours"] == one["anomaly_reason"] == 0.0
+            continue
+        assert one["anomaly_reason"] == 1.0
+        began = datetime.fromisoformat(when) - timedelta(hours=one["anomaly_hours"])
+        assert abs(began - fault) <= timedelta(minutes=30)
+    assert min(ticks[t]["anomaly_hours"] for t in flagged) >= 0.5
+
+
 def test_replay_refuses_a_zero_tick_or_a_negative_lead() -> None:
     """Ticks must advance and predictions cannot be made after their moment."""
     home = parse_home({"timezone": "UTC", "unit_system": "metric", "zones": []})

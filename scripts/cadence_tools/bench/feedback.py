@@ -33,6 +33,8 @@ from .anomaly import (
 )
 
 engine = load_engine()
+REASONS = engine.LevelFeed.reasons
+
 SENSOR = "sensor.kitchen"
 WATTS = 2000.0
 START_HOUR = 22
@@ -60,20 +62,22 @@ def charge(
 
 
 def gate(
-    ticks: list[tuple[datetime, bool, str]], benign: list[tuple[datetime, datetime]]
+    ticks: list[tuple[datetime, bool, str, datetime]],
+    benign: list[tuple[datetime, datetime]],
 ) -> tuple[list[tuple[datetime, bool]], list[bool], int]:
     """Return the flags as fired with feedback, each benign alert's firing, labels.
 
-    `ticks` are (moment, raw flag, kind). An alert fires while the agreement model
-    agrees with it; a benign one that fires is labelled a false alarm (at most
-    LABELS times) and stops firing at once.
+    `ticks` are (moment, raw flag, kind, when the unusual stretch began). An alert,
+    known by its kind and when its stretch began (as the binary sensor knows it),
+    fires while the agreement model agrees with it; a benign one that fires is
+    labelled a false alarm (at most LABELS times) and stops firing at once.
     """
     agreement = engine.Agreement(KINDS)
     flags, benign_fired, labels = [], [], 0
     before, fires = False, False
-    for when, raw, kind in ticks:
+    for when, raw, kind, began in ticks:
         if raw and not before:
-            alert = engine.Alert.raised(kind, when)
+            alert = engine.Alert.raised(kind, began)
             fires = agreement.agrees(alert)
             if any(a <= when <= b + GRACE for a, b in benign):
                 benign_fired.append(fires)
@@ -90,7 +94,6 @@ def run_feedback(seed: int = 1) -> dict[str, Any]:
     """Replay each fault run with the charging; score it with and without feedback."""
     times, clean = load_power()
     first = times[0] + timedelta(days=WARM_UP_DAYS)
-    index = {t: i for i, t in enumerate(times)}
     result: dict[str, Any] = {"faults": {}, "benign": []}
     for number, kind in enumerate(FAULTS):
         sensor = FAULTS[kind][0]
@@ -103,11 +106,10 @@ def run_feedback(seed: int = 1) -> dict[str, Any]:
             ticks = []
             for t in sorted(cadence[name]):
                 row = cadence[name][t]
-                actual = charged[name][index[t]]
-                expected = row.get("expected", actual)
-                direction = "high" if actual >= expected else "low"
-                ticks.append((t, row.get("anomaly", 0.0) > 0.5, direction))
-            raw = [(t, flag) for t, flag, _ in ticks]
+                reason = REASONS[int(row.get("anomaly_reason", 0.0))] or "high"
+                began = t - timedelta(hours=row.get("anomaly_hours", 0.0))
+                ticks.append((t, row.get("anomaly", 0.0) > 0.5, reason, began))
+            raw = [(t, flag) for t, flag, _, _ in ticks]
             own = benign if name == SENSOR else []
             fired, benign_fired, labels = gate(ticks, own)
             if name == SENSOR:

@@ -26,7 +26,8 @@ class ReadingStatus:
     """Whether a numeric sensor's readings are unusual now, and what says so.
 
     Values are in the sensor's unit (a counter's: per hour). `reason` is "high",
-    "low" or "still" while flagged; `since` is when the flag was raised.
+    "low" or "still" while flagged; `since` is when the flag was raised, `began`
+    when the unusual stretch that raised it began (feedback knows an alert by it).
     """
 
     flag: bool
@@ -37,6 +38,7 @@ class ReadingStatus:
     since: datetime | None
     reason: str | None
     counter: bool
+    began: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
                 since=feed.since,
                 reason=feed.reason,
                 counter=feed.counter is True,
+                began=feed.began,
             ),
         }
 
@@ -118,6 +121,11 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         if now == x.when:
             result["anomaly"] = Forecast(float(feed.anomaly), trust)
             result["anomaly_score"] = Forecast(feed.anomaly_score, trust)
+            began = feed.began if feed.anomaly else None
+            hours = 0.0 if began is None else (x.when - began).total_seconds() / 3600
+            result["anomaly_hours"] = Forecast(hours, trust)
+            reason = LevelFeed.reasons.index(feed.reason) if feed.anomaly else 0
+            result["anomaly_reason"] = Forecast(float(reason), trust)
         return result
 
 

@@ -139,6 +139,11 @@ class Excursion:
         self._usual = [RUN_FLOOR, RUN_FLOOR]  # above, below
         self._learned_h = 0.0
 
+    @property
+    def side(self) -> int:
+        """Return 1 while the readings stretch far above, -1 below, 0 near."""
+        return self._side
+
     def update(self, z: float, hours: float, flagged: bool) -> float:
         """Take the deviation `hours` after the last one; return the evidence.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from ..codec import as_list, check_version, integer, iso, number, optional_number
 from ..features import AWAY, Conditions
@@ -63,6 +63,9 @@ class LevelFeed:
     ticks learn nothing.
     """
 
+    # What a raised flag may say, indexed as the replay's anomaly_reason.
+    reasons: ClassVar[tuple[str | None, ...]] = REASONS
+
     def __init__(
         self,
         model: LevelModel | None = None,
@@ -76,11 +79,15 @@ class LevelFeed:
         self.counter = counter
         self.skipped: Counter[str] = Counter()
         self.anomaly_score = 0.0
-        # The sample last judged (a counter's rate), when the flag was raised and
-        # what it said then: "high", "low" or "still".
+        # The sample last judged (a counter's rate), when the flag was raised, what
+        # it said then ("high", "low" or "still") and when the unusual stretch that
+        # raised it began (the readings went far, or stopped moving).
         self.actual: float | None = None
         self.since: datetime | None = None
         self.reason: str | None = None
+        self.began: datetime | None = None
+        self._far_since: datetime | None = None  # the excursion's side since
+        self._moved: datetime | None = None  # when the readings last moved
         self._value: float | None = None  # latest reported value, None if unknown
         self._first: datetime | None = None  # first numeric state, for detection
         self._rises = 0
@@ -174,19 +181,26 @@ class LevelFeed:
         smooth = min(1.0, step / Z_SMOOTH) if step else 1.0
         self._z += smooth * (max(-Z_CAP, min(Z_CAP, z)) - self._z)
         flag = self._verdict.flag
+        side = self._excursion.side
         far = self._excursion.update(self._z, hours, flag)
+        if self._excursion.side != side:
+            self._far_since = x.when if self._excursion.side else None
         still = self._still = self._stillness.update(x, value, hours)
+        if self._stillness.surprise == 0.0:
+            self._moved = x.when
         away = sigmoid(EXC_SLOPE * (far - EXC_MID))
         unmoved = sigmoid(STILL_SLOPE * (still - STILL_MID))
         self.anomaly_score = max(away, unmoved)
         self.actual = value
         if self._verdict.update(self.anomaly_score, step, x.sensitivity) != flag:
             self.since = x.when if not flag else None
-            self.reason = None
+            self.reason = self.began = None
         if self._verdict.flag and self.reason is None:
             self.reason = (
                 "still" if unmoved >= away else "high" if self._z > 0 else "low"
             )
+            began = self._moved if self.reason == "still" else self._far_since
+            self.began = began or x.when
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe."""
@@ -200,6 +214,9 @@ class LevelFeed:
             "actual": self.actual,
             "since": iso(self.since),
             "reason": self.reason,
+            "began": iso(self.began),
+            "far_since": iso(self._far_since),
+            "moved": iso(self._moved),
             "value": self._value,
             "first": None if self._first is None else self._first.isoformat(),
             "rises": [self._rises, self._resets],
@@ -238,6 +255,10 @@ class LevelFeed:
         if reason not in REASONS:
             raise ValueError(f"level feed: unknown reason {reason!r}")
         feed.reason = reason
+        # Added within version 2: a feed stored before knows none of these.
+        feed.began, feed._far_since, feed._moved = (
+            aware_time(data.get(key)) for key in ("began", "far_since", "moved")
+        )
         feed._value = optional_number(data["value"])
         feed._first = aware_time(data["first"])
         feed._rises, feed._resets = (
