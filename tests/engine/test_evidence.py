@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import json
+import math
 from pathlib import Path
 
 from household import BERLIN
@@ -16,6 +17,7 @@ import pytest
 from custom_components.cadence.engine.features import Conditions
 from custom_components.cadence.engine.models.evidence import (
     Excursion,
+    Frozen,
     HourHabit,
     Stillness,
 )
@@ -101,6 +103,104 @@ def test_excursion_state_round_trips_and_refuses_nonsense() -> None:
         Excursion.from_list([0, 0.0, 1.0, 2.0, 0.0])
     with pytest.raises(ValueError, match="outside"):
         Excursion.from_list([2, 0.0, 2.0, 2.0, 0.0])
+
+
+def week_of_repeats(frozen: Frozen, hours: float) -> None:
+    """Feed eight days of a jittering reading that repeats for `hours` each day."""
+    for i in range(8 * 288):
+        minute = (i % 288) * 5
+        value = 1000.0 if minute < hours * 60 else 1000.0 + 12.0 * (i % 3)
+        frozen.update(value, TICK_H, off=False, flagged=False)
+
+
+def test_a_value_repeated_far_longer_than_usual_is_frozen() -> None:
+    """Daily half-hour repeats are usual (the floor, 1 h); 4 h of one value is not."""
+    frozen = Frozen()
+    week_of_repeats(frozen, 0.5)
+    assert frozen.to_list()[2] == pytest.approx(1.0)  # the floor, above 0.5 h
+    evidence = [frozen.update(1092.0, TICK_H, off=False, flagged=False)]
+    evidence += [
+        frozen.update(1092.0, TICK_H, off=False, flagged=False) for _ in range(48)
+    ]
+    assert evidence[0] == 0.0  # a new value: no repeat yet
+    assert evidence[12] == 0.0  # one hour: as usual
+    assert evidence[48] == pytest.approx(2.0)  # four hours: log2(4 / 1)
+    assert frozen.run_h == pytest.approx(4.0)
+    # A longer usual repeat (3 h a day) makes the same four hours unremarkable.
+    patient = Frozen()
+    week_of_repeats(patient, 3.0)
+    for _ in range(49):
+        calm = patient.update(1092.0, TICK_H, off=False, flagged=False)
+    assert calm == pytest.approx(math.log2(4.0 / patient.to_list()[2]))
+    assert calm < 0.5
+
+
+def test_an_appliance_off_repeats_its_lowest_reading_without_evidence() -> None:
+    """Off (0 W or standby), a repeat is natural: it is not counted; nor in week one."""
+    frozen = Frozen()
+    week_of_repeats(frozen, 0.5)
+    assert all(
+        frozen.update(0.0, TICK_H, off=True, flagged=False) == 0.0 for _ in range(288)
+    )
+    assert frozen.run_h == 0.0
+    new = Frozen()
+    assert all(
+        new.update(5.0, TICK_H, off=False, flagged=False) == 0.0 for _ in range(1000)
+    )
+
+
+def test_a_flagged_repeat_does_not_teach_that_repeats_are_usual() -> None:
+    """Repeats learn the usual freely in week one, by 1.5 times after, not flagged."""
+    frozen = Frozen()
+    week_of_repeats(frozen, 0.5)
+    for value in (1092.0,) * 48 + (1.0,):
+        frozen.update(value, TICK_H, off=False, flagged=True)
+    assert frozen.to_list()[2] == pytest.approx(1.0)
+    for value in (1092.0,) * 48 + (1.0,):
+        frozen.update(value, TICK_H, off=False, flagged=False)
+    assert frozen.to_list()[2] == pytest.approx(1.5)
+
+
+def test_frozen_state_round_trips_and_refuses_nonsense() -> None:
+    """to_list/from_list restore exactly; negative or sub-floor lengths are refused."""
+    frozen = Frozen()
+    week_of_repeats(frozen, 2.0)
+    restored = Frozen.from_list(json.loads(json.dumps(frozen.to_list())))
+    assert restored.to_list() == frozen.to_list()
+    assert Frozen.from_list([None, 0.0, 1.0, 0.0]).to_list() == Frozen().to_list()
+    with pytest.raises(ValueError, match="below zero"):
+        Frozen.from_list([1.0, -1.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="floor"):
+        Frozen.from_list([1.0, 0.0, 0.5, 0.0])
+    with pytest.raises(ValueError, match=r"."):
+        Frozen.from_list([1.0, 0.0, 1.0])
+
+
+def test_a_meter_frozen_at_a_reading_is_flagged_still_and_stuck() -> None:
+    """A jittering 1 kW load frozen at one of its own readings: flagged still.
+
+    It is marked stuck and not learned from, and its stretch began when it froze.
+    """
+    feed = LevelFeed(counter=False)
+    for i in range(10 * 288):
+        when = MONDAY + timedelta(minutes=5 * i)
+        feed.update(when, f"{1050.0 + 12 * (i % 4):.1f}")
+        feed.tick(Conditions(when=when))
+    frozen_at = MONDAY + timedelta(days=10)
+    learned = []
+    for i in range(12 * 12):
+        when = frozen_at + timedelta(minutes=5 * i)
+        feed.update(when, "1062.0")
+        learned.append(feed.tick(Conditions(when=when)))
+    assert feed.anomaly
+    assert feed.reason == "still"
+    assert feed.health.state == "stuck"
+    assert not learned[-1]
+    assert feed.began is not None
+    assert abs(feed.began - frozen_at) <= timedelta(minutes=10)
+    assert feed.since is not None
+    assert feed.since - frozen_at <= timedelta(hours=6)
+    assert feed.to_dict()["frozen"][1] >= 11.0  # hours repeated
 
 
 def still_sensor(days: int, moving_hours: range) -> Stillness:

@@ -134,3 +134,14 @@ def test_a_meter_reset_to_zero_is_not_implausible() -> None:
     feed.tick(Conditions(when=when))
     assert feed.health.state == "ok"
     assert not feed.health.plausible(0.0)  # as a value it is far off; as a reset, fine
+
+
+def test_near_lowest_is_within_a_share_of_the_range_above_the_lowest() -> None:
+    """Readings 0-1000 W: up to 20 W is near the lowest at 2 %; none before any."""
+    health = SensorHealth()
+    assert not health.near_lowest(0.0, 0.02)
+    when = datetime(2026, 1, 5, tzinfo=BERLIN)
+    for value in (0.0, 1000.0):
+        health.reading(when, value, True)
+    assert health.near_lowest(20.0, 0.02)
+    assert not health.near_lowest(20.5, 0.02)

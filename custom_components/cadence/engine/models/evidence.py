@@ -6,7 +6,9 @@ that runs for hours on cold nights teaches that, a kitchen left at 2 kW all
 afternoon has never done it. `Stillness` adds up how unlikely it is that the
 readings have not moved for so long at these hours of the week: a fridge that
 stops cycling, a meter stuck at its last value, heating that no longer runs in
-the hours it always does. `HourHabit`, the share of days an hour of the week sees
+the hours it always does. `Frozen` measures how long the readings have repeated one
+value exactly, against this sensor's usual longest repeat: a meter frozen at 1092 W
+while the water heater's readings always jitter. `HourHabit`, the share of days an hour of the week sees
 something happen, is also the habit of a zone's motion.
 """
 
@@ -48,6 +50,12 @@ RUN_GROWTH = 1.5
 # the sensor's typical change (a value jittering in its last digit does not move).
 MOVE_SHARE = 0.05
 CHANGE_MEMORY = 32
+# Frozen: a repeat is of exactly one value at ticks in a row, sized in hours; its
+# usual longest is learned like an excursion's, never below FROZEN_FLOOR_H. Repeats
+# within OFF_SHARE of the sensor's range above its lowest reading are an appliance
+# that is off (0 W, or its standby), which repeats naturally, and are not counted.
+FROZEN_FLOOR_H = 1.0
+OFF_SHARE = 0.02
 
 
 def cell_of(x: Conditions) -> int:
@@ -160,15 +168,13 @@ class Excursion:
         else:
             if self._side and not flagged:
                 i = self._side < 0
-                usual = self._usual[i]
                 learning = self._learned_h < WARMUP_H
-                grown = self._run if learning else min(self._run, usual * RUN_GROWTH)
-                self._usual[i] = max(usual, grown)
+                self._usual[i] = grown(self._usual[i], self._run, learning)
             self._side = side
             self._run = size if side else 0.0
-        if not self._side or self._learned_h < WARMUP_H or self._run <= 0.0:
-            return 0.0  # a tick of no time (a clock set back) adds nothing
-        return max(0.0, math.log2(self._run / self._usual[self._side < 0]))
+        if not self._side or self._learned_h < WARMUP_H:
+            return 0.0
+        return run_evidence(self._run, self._usual[self._side < 0])
 
     def to_list(self) -> list[float]:
         """Return the state as [side, run, usual above, usual below, learned h]."""
@@ -186,6 +192,74 @@ class Excursion:
         excursion._run, excursion._usual = run, [above, below]
         excursion._learned_h = learned
         return excursion
+
+
+class Frozen:
+    """How much longer than usual the readings have repeated one value exactly."""
+
+    __slots__ = ("_learned_h", "_run", "_usual", "_value")
+
+    def __init__(self) -> None:
+        """Start with no repeat and the floor as the usual longest one."""
+        self._value: float | None = None
+        self._run = 0.0  # hours the value has been repeated
+        self._usual = FROZEN_FLOOR_H
+        self._learned_h = 0.0
+
+    @property
+    def run_h(self) -> float:
+        """Return how many hours the latest value has been repeated."""
+        return self._run
+
+    def update(self, value: float, hours: float, off: bool, flagged: bool) -> float:
+        """Take the reading `hours` after the last; return the evidence.
+
+        `off`: the reading is at the sensor's lowest level. The evidence is
+        log2(repeat / usual longest): 0 while no longer than usual; 0 while learning.
+        """
+        self._learned_h += hours
+        keep = fade(hours, RUN_HALF_LIFE_H)
+        self._usual = max(FROZEN_FLOOR_H, self._usual * keep)
+        if value == self._value and not off:
+            self._run += hours
+        else:
+            if self._run and not flagged:
+                learning = self._learned_h < WARMUP_H
+                self._usual = grown(self._usual, self._run, learning)
+            self._run = 0.0
+        self._value = value
+        if self._learned_h < WARMUP_H:
+            return 0.0
+        return run_evidence(self._run, self._usual)
+
+    def to_list(self) -> list[float | None]:
+        """Return the state as [value, repeat h, usual longest h, learned h]."""
+        return [self._value, self._run, self._usual, self._learned_h]
+
+    @classmethod
+    def from_list(cls, data: object) -> Self:
+        """Rebuild from `to_list` output; raise ValueError or TypeError if malformed."""
+        value, *rest = as_list(data, 4)
+        run, usual, learned = (_non_negative(v) for v in rest)
+        if usual < FROZEN_FLOOR_H:
+            raise ValueError("frozen: usual repeat below the floor")
+        frozen = cls()
+        frozen._value = None if value is None else number(value)
+        frozen._run, frozen._usual, frozen._learned_h = run, usual, learned
+        return frozen
+
+
+def grown(usual: float, run: float, learning: bool) -> float:
+    """Return the usual longest run after one that ended.
+
+    It grows freely while learning, then by at most RUN_GROWTH.
+    """
+    return max(usual, run if learning else min(run, usual * RUN_GROWTH))
+
+
+def run_evidence(run: float, usual: float) -> float:
+    """Return log2(run / usual), at least 0; a run of no time adds nothing."""
+    return max(0.0, math.log2(run / usual)) if run > 0.0 else 0.0
 
 
 class Stillness:

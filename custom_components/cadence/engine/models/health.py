@@ -70,6 +70,13 @@ class SensorHealth:
         margin = RANGE_MARGIN * (high - low)
         return low - margin <= value <= high + margin
 
+    def near_lowest(self, value: float, share: float) -> bool:
+        """Return whether a reading is within `share` of the range above the lowest."""
+        low, high = self._low, self._high
+        if low is None or high is None:
+            return False
+        return value <= low + share * (high - low)
+
     def reading(self, when: datetime, value: float | None, had_number: bool) -> None:
         """Take a reported state: its number, or None for none (unavailable)."""
         if value is None:

@@ -16,7 +16,7 @@ from ..codec import as_list, check_version, integer, iso, number, optional_numbe
 from ..features import AWAY, Conditions
 from ..states import finite
 from .anomaly import Verdict, aware_time, elapsed, skipped_counts
-from .evidence import Z_CAP, Excursion, Stillness
+from .evidence import OFF_SHARE, Z_CAP, Excursion, Frozen, Stillness
 from .health import OK, SensorHealth
 from .level import VALUE_LIMIT, LevelModel
 from .logistic import sigmoid
@@ -37,6 +37,9 @@ STILL_SLOPE = 1.0
 # Stillness this surprising (a score of 0.8) also marks the sensor stuck: its
 # readings are not learned until it moves again.
 STUCK = STILL_MID + 1.4 / STILL_SLOPE
+# A value repeated exactly scores like an excursion of the same evidence (4 times
+# the sensor's usual longest repeat scores 0.8, and marks it stuck too).
+FROZEN_STUCK = EXC_MID + 1.4 / EXC_SLOPE
 # Counters: a sensor that has only risen (besides resets to below half its value,
 # at most one per RESETS_PER_RISE rises) for a day, at least MIN_RISES times, is a
 # counter of a total, and its rate per hour is what is learned.
@@ -98,6 +101,8 @@ class LevelFeed:
         self._excursion = Excursion()
         self._stillness = Stillness()
         self._still = 0.0  # the stillness surprise at the last tick
+        self._frozen = Frozen()
+        self._stuck = 0.0  # the frozen evidence at the last tick
         self.health = SensorHealth()
         self._verdict = Verdict()
 
@@ -150,7 +155,7 @@ class LevelFeed:
         self._last_tick = x.when
         value = self._value
         hours = step.total_seconds() / 3600.0
-        still = self._still >= STUCK
+        still = self._still >= STUCK or self._stuck >= FROZEN_STUCK
         health = self.health.judge(
             x.when, value, hours, still, ranged=self.counter is not True
         )
@@ -188,8 +193,13 @@ class LevelFeed:
         still = self._still = self._stillness.update(x, value, hours)
         if self._stillness.surprise == 0.0:
             self._moved = x.when
+        off = (
+            value <= 0.0 if self.counter else self.health.near_lowest(value, OFF_SHARE)
+        )
+        frozen = self._stuck = self._frozen.update(value, hours, off, flag)
         away = sigmoid(EXC_SLOPE * (far - EXC_MID))
-        unmoved = sigmoid(STILL_SLOPE * (still - STILL_MID))
+        repeated = sigmoid(EXC_SLOPE * (frozen - EXC_MID))
+        unmoved = max(sigmoid(STILL_SLOPE * (still - STILL_MID)), repeated)
         self.anomaly_score = max(away, unmoved)
         self.actual = value
         if self._verdict.update(self.anomaly_score, step, x.sensitivity) != flag:
@@ -200,6 +210,8 @@ class LevelFeed:
                 "still" if unmoved >= away else "high" if self._z > 0 else "low"
             )
             began = self._moved if self.reason == "still" else self._far_since
+            if self.reason == "still" and repeated >= unmoved:
+                began = x.when - timedelta(hours=self._frozen.run_h)
             self.began = began or x.when
 
     def to_dict(self) -> dict[str, Any]:
@@ -226,6 +238,8 @@ class LevelFeed:
             "excursion": self._excursion.to_list(),
             "stillness": self._stillness.to_dict(),
             "still": self._still,
+            "frozen": self._frozen.to_list(),
+            "stuck": self._stuck,
             "health": self.health.to_list(),
             "verdict": self._verdict.to_list(),
         }
@@ -270,6 +284,9 @@ class LevelFeed:
         feed._excursion = Excursion.from_list(data["excursion"])
         feed._stillness = Stillness.from_dict(data["stillness"])
         feed._still = max(0.0, number(data["still"]))
+        if "frozen" in data:  # added within version 2, like began
+            feed._frozen = Frozen.from_list(data["frozen"])
+            feed._stuck = max(0.0, number(data["stuck"]))
         feed.health = SensorHealth.from_list(data["health"])
         feed._verdict = Verdict.from_list(data["verdict"])
         return feed
