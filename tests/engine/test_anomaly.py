@@ -1,4 +1,4 @@
-"""Tests of Verdict (hysteresis, minimum duration) and ActivityWatch (zone motion)."""
+"""Tests of Verdict (hysteresis, hold, cooldown) and ActivityWatch (zone motion)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,22 @@ def test_verdict_needs_a_held_high_score_and_a_held_low_one() -> None:
     assert Verdict.from_list(json.loads(json.dumps(verdict.to_list()))).to_list() == (
         verdict.to_list()
     )
+
+
+def test_a_cleared_flag_cools_down_for_an_hour_before_it_can_rise_again() -> None:
+    """After clearing, an hour of high scores raises nothing; then 15 minutes do."""
+    verdict = Verdict()
+    for _ in range(3):
+        verdict.update(0.9, STEP)
+    assert verdict.flag
+    for _ in range(6):
+        verdict.update(0.1, STEP)
+    assert not verdict.flag  # cleared after 30 minutes low
+    cooling = [verdict.update(0.99, STEP) for _ in range(12)]
+    assert not any(cooling)  # the hour of cooldown
+    restored = Verdict.from_list(json.loads(json.dumps(verdict.to_list())))
+    for one in (verdict, restored):
+        assert [one.update(0.99, STEP) for _ in range(3)] == [False, False, True]
 
 
 def busy_mornings(

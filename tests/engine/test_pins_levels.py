@@ -43,10 +43,14 @@ def test_a_flag_is_kept_while_the_score_sits_exactly_at_off() -> None:
 
 def test_a_restored_verdict_keeps_the_time_already_held() -> None:
     """Ten minutes held before a restart plus five after raise the flag."""
-    verdict = Verdict.from_list([False, 600.0])
-    assert verdict.to_list() == [False, 600.0]
+    verdict = Verdict.from_list([False, 600.0])  # stored before the cooldown
+    assert verdict.to_list() == [False, 600.0, 0.0]
     assert verdict.update(0.9, timedelta(minutes=5)) is True
-    assert Verdict.from_list([True, -5.0]).to_list() == [True, 0.0]
+    assert Verdict.from_list([True, -5.0]).to_list() == [True, 0.0, 0.0]
+    assert Verdict.from_list([False, 0.0, -1.0]).to_list() == [False, 0.0, 0.0]
+    assert Verdict.from_list([False, 0.0, 9e9]).to_list() == [False, 0.0, 3600.0]
+    with pytest.raises(TypeError):
+        Verdict.from_list([False, 0.0, 1.0, 2.0])
 
 
 def test_a_new_activity_watch_has_no_surprise() -> None:

@@ -1,7 +1,8 @@
 """Anomaly verdicts: a score that must stay high to raise a flag, and zone activity.
 
-`Verdict` turns a score sampled every few minutes into a flag with hysteresis and a
-minimum duration, so one odd reading never alarms and a flag does not flicker.
+`Verdict` turns a score sampled every few minutes into a flag with hysteresis, a
+minimum duration and a cooldown, so one odd reading never alarms and a flag does
+not flicker.
 `ActivityWatch` scores a zone's motion against its habit for the time of week.
 """
 
@@ -39,6 +40,9 @@ RAISE_HOLD = {
     5: timedelta(minutes=5),
 }
 OFF_HOLD = timedelta(minutes=30)
+# A cleared flag is not raised again for this long, however high the score: the
+# household is not told twice in an hour about one thing settling down.
+COOLDOWN = timedelta(hours=1)
 # Elapsed time between ticks counts at most this much: a gap (Home Assistant was
 # stopped) is not evidence of anything.
 MAX_TICK = timedelta(hours=1)
@@ -68,13 +72,15 @@ AWAY_P = 0.001
 class Verdict:
     """A flag raised by a high score held long enough and cleared by a low one."""
 
-    __slots__ = ("_held", "flag")
+    __slots__ = ("_cool", "_held", "flag")
 
     def __init__(self) -> None:
         """Start unflagged."""
         self.flag = False
         # How long the score has been on the other side of the flag's threshold.
         self._held = timedelta()
+        # How much of the cooldown after the last clearing is left.
+        self._cool = timedelta()
 
     def update(
         self, score: float, elapsed: timedelta, sensitivity: int = DEFAULT_SENSITIVITY
@@ -84,27 +90,35 @@ class Verdict:
         The sensitivity (1-5) sets the score that raises the flag and how long it
         must last; see RAISE_AT and RAISE_HOLD.
         """
+        cooling = self._cool > timedelta()
+        self._cool = max(timedelta(), self._cool - elapsed)
         against = score < OFF if self.flag else score >= RAISE_AT[sensitivity]
+        against = against and not cooling
         self._held = self._held + elapsed if against else timedelta()
         hold = OFF_HOLD if self.flag else RAISE_HOLD[sensitivity]
         if against and self._held >= hold:
             self.flag = not self.flag
             self._held = timedelta()
+            if not self.flag:
+                self._cool = COOLDOWN
         return self.flag
 
     def to_list(self) -> list[Any]:
-        """Return the state as [flag, seconds held]."""
-        return [self.flag, self._held.total_seconds()]
+        """Return the state as [flag, seconds held, seconds of cooldown left]."""
+        return [self.flag, self._held.total_seconds(), self._cool.total_seconds()]
 
     @classmethod
     def from_list(cls, data: object) -> Self:
         """Rebuild from `to_list` output; raise ValueError or TypeError if malformed."""
-        flag, held = as_list(data)
-        if not isinstance(flag, bool):
-            raise TypeError(f"verdict: expected a flag, got {flag!r}")
+        # Stored before the cooldown: [flag, seconds held].
+        flag, held, *cool = as_list(data)
+        if not isinstance(flag, bool) or len(cool) > 1:
+            raise TypeError(f"verdict: expected a flag and durations, got {data!r}")
         verdict = cls()
         verdict.flag = flag
         verdict._held = timedelta(seconds=max(0.0, number(held)))
+        left = number(cool[0]) if cool else 0.0
+        verdict._cool = min(COOLDOWN, timedelta(seconds=max(0.0, left)))
         return verdict
 
 
