@@ -346,3 +346,49 @@ def test_durations_read_as_people_say_them() -> None:
     """Sentences give hours and minutes, or minutes alone under an hour."""
     assert duration_text(5 + 10 / 60) == "5 h 10 min"
     assert duration_text(0.5) == "30 min"
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_sensor_switched_from_w_to_kw_keeps_what_it_learned(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Its owner shows the fridge in kW: no alarm, and expected reads in kW.
+
+    The fridge stopping is still found, and the unit learned in is kept over a
+    restart.
+    """
+    await set_up_trained(hass, power_entry, hass_storage, "100.0")
+    kilowatts = {**WATTS, "unit_of_measurement": "kW"}
+    seen = []
+    for _ in range(4 * 12):
+        freezer.tick(timedelta(minutes=5))
+        kw = fridge_w(dt_util.now()) / 1000
+        hass.states.async_set(FRIDGE, f"{kw:.3f}", kilowatts)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        seen.append(hass.states.get(UNUSUAL).state)
+    assert seen == ["off"] * 48
+    expected = hass.states.get(EXPECTED)
+    assert expected.attributes["unit_of_measurement"] == "kW"
+    assert 0.0 <= float(expected.state) <= 0.1
+    assert hass.states.get(HEALTH).state == "ok"
+    assert await hass.config_entries.async_reload(power_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    saved = hass_storage[STORAGE_KEY]["data"]["levels"][FRIDGE]
+    assert saved["unit"] == "W"
+    assert saved["value"] == 100.0  # 0.100 kW at 16:02, learned as watts
+    for _ in range(8 * 12):
+        freezer.tick(timedelta(minutes=5))
+        hass.states.async_set(FRIDGE, "0.0", kilowatts)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    state = hass.states.get(UNUSUAL)
+    assert state.state == "on"
+    assert state.attributes["reason"].startswith(
+        "Living room fridge power has read 0 kW"
+    )
+    assert 0.1 <= state.attributes["usual_high"] < 1.0  # in kW: W would read 220

@@ -48,9 +48,16 @@ def to_celsius(raw: object, unit: str | None) -> object:
     if unit not in (FAHRENHEIT, KELVIN) or isinstance(raw, bool):
         return raw
     value = finite(raw)
-    if value is None:
-        return raw
-    return (value - 32.0) * 5.0 / 9.0 if unit == FAHRENHEIT else value - 273.15
+    return raw if value is None else celsius(value, unit)
+
+
+def celsius(value: float, unit: str | None) -> float:
+    """Return a temperature read in unit (°C, °F or K; None: °C) in °C."""
+    if unit == FAHRENHEIT:
+        return (value - 32.0) * 5.0 / 9.0
+    if unit == KELVIN:
+        return value - 273.15
+    return value
 
 
 def from_celsius(value_c: float, unit: str) -> float:
@@ -60,6 +67,39 @@ def from_celsius(value_c: float, unit: str) -> float:
     if unit == KELVIN:
         return value_c + 273.15
     return value_c
+
+
+# Units a sensor may switch between (its owner picks kW over W in its settings):
+# each unit's quantity and size in that quantity's smallest unit here.
+SCALED_UNITS = {
+    "mW": ("power", 1e-3),
+    "W": ("power", 1.0),
+    "kW": ("power", 1e3),
+    "MW": ("power", 1e6),
+    "Wh": ("energy", 1.0),
+    "kWh": ("energy", 1e3),
+    "MWh": ("energy", 1e6),
+    "mL": ("volume", 1e-3),
+    "L": ("volume", 1.0),
+    "m³": ("volume", 1e3),
+}
+TEMPERATURE_UNITS = (CELSIUS, FAHRENHEIT, KELVIN)
+
+
+def convert(value: float, unit: str | None, to: str | None) -> float | None:
+    """Return value, read in unit, in the unit `to`; None when they do not convert.
+
+    The same unit (None included) converts to itself; temperatures between °C, °F
+    and K, and power, energy and volume by their scale.
+    """
+    if unit == to:
+        return value
+    if unit in TEMPERATURE_UNITS and to in TEMPERATURE_UNITS:
+        return from_celsius(celsius(value, unit), str(to))
+    scale, target = SCALED_UNITS.get(str(unit)), SCALED_UNITS.get(str(to))
+    if scale is None or target is None or scale[0] != target[0]:
+        return None
+    return value * scale[1] / target[1]
 
 
 def outdoor_c(raw: object, unit: str | None) -> float | None:

@@ -17,7 +17,8 @@ from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.anomaly import ActivityWatch
 from ..models.level_feed import LevelFeed
-from .base import Facts, Forecast, sample_confidence
+from ..states import Reading, Source, convert, finite
+from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
 from .feed import EntityFeedChannel
 
 
@@ -63,9 +64,56 @@ class ActivityStatus:
 
 
 class LevelChannel(EntityFeedChannel[LevelFeed]):
-    """The expected value and anomaly verdict of one numeric sensor."""
+    """The expected value and anomaly verdict of one numeric sensor.
+
+    The feed learns in the unit of the sensor's first readings. Readings in another
+    unit of the same quantity (kW for W, °F for °C) are converted into it, and what
+    is shown is converted to the unit the sensor reports now; a unit that does not
+    convert (W to °C) means the sensor measures something else, and it is relearned.
+    """
 
     kind: ClassVar[str] = "levels"
+
+    def __init__(self, entity_id: str, feed: LevelFeed) -> None:
+        """Learn one numeric sensor into feed."""
+        super().__init__(entity_id, feed)
+        # The unit the sensor reports in now, None until it reports a number.
+        self.unit: str | None = None
+
+    def on_state(
+        self,
+        x: Conditions,
+        entity_id: str,
+        new: Reading | None,
+        old: Reading | None,
+        source: Source,
+    ) -> Outcome:
+        """Pass the reported state on, in the unit the feed learns in."""
+        value = None if new is None else finite(new.state)
+        if new is None or value is None:
+            return super().on_state(x, entity_id, new, old, source)
+        feed = self.feed
+        # A number without a unit keeps the unit learned (an attribute dropped).
+        said = new.attributes.get("unit_of_measurement")
+        unit = self.unit = feed.unit if said is None and feed.unit else str(said or "")
+        if feed.unit is None:
+            feed.unit = unit
+        elif unit != feed.unit:
+            converted = convert(value, unit, feed.unit)
+            if converted is None:
+                self.feed = feed = self.new_feed(new.attributes)
+                feed.unit = unit
+            else:
+                feed.update(x.when, repr(converted))
+                return NOTHING
+        return super().on_state(x, entity_id, new, old, source)
+
+    def _shown(self, value: float) -> float:
+        """Return a value the feed learned in its unit, in the sensor's unit now."""
+        if self.unit is None:
+            return value
+        shown = convert(value, self.feed.unit, self.unit)
+        return value if shown is None else shown
 
     @staticmethod
     def entities_of(zone: Zone) -> tuple[str, ...]:
@@ -94,15 +142,19 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         expected = feed.expected(x)
         if expected is None:
             return {"sensor_health": health}
+        usual = feed.model.usual(x)
+        expected = self._shown(expected)
         return {
             "sensor_health": health,
             "expected": Forecast(expected, sample_confidence(feed.model.samples)),
             "unusual_reading": ReadingStatus(
                 flag=feed.anomaly,
                 score=feed.anomaly_score,
-                actual=feed.actual,
+                actual=None if feed.actual is None else self._shown(feed.actual),
                 expected=expected,
-                usual=feed.model.usual(x),
+                usual=None
+                if usual is None
+                else (self._shown(usual[0]), self._shown(usual[1])),
                 since=feed.since,
                 reason=feed.reason,
                 counter=feed.counter is True,
@@ -117,7 +169,7 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         if value is None:
             return {}
         trust = sample_confidence(feed.model.samples)
-        result = {"expected": Forecast(value, trust)}
+        result = {"expected": Forecast(self._shown(value), trust)}
         if now == x.when:
             result["anomaly"] = Forecast(float(feed.anomaly), trust)
             result["anomaly_score"] = Forecast(feed.anomaly_score, trust)

@@ -80,6 +80,8 @@ class LevelFeed:
         self.model = model or LevelModel()
         self.step = step
         self.counter = counter
+        # The unit it learns in ("" for none); None until the first reading says.
+        self.unit: str | None = None
         self.skipped: Counter[str] = Counter()
         self.anomaly_score = 0.0
         # The sample last judged (a counter's rate), when the flag was raised, what
@@ -221,6 +223,7 @@ class LevelFeed:
             "model": self.model.to_dict(),
             "step_s": self.step.total_seconds(),
             "counter": self.counter,
+            "unit": self.unit,
             "skipped": dict(self.skipped),
             "score": self.anomaly_score,
             "actual": self.actual,
@@ -261,6 +264,10 @@ class LevelFeed:
             step=timedelta(seconds=step_s),
             counter=counter,
         )
+        unit = data.get("unit")  # added within version 2: None, learned anew
+        if unit is not None and not isinstance(unit, str):
+            raise TypeError(f"level feed: unit must be text, got {unit!r}")
+        feed.unit = unit
         feed.skipped = skipped_counts(data["skipped"])
         feed.anomaly_score = min(1.0, max(0.0, number(data["score"])))
         feed.actual = optional_number(data["actual"])
