@@ -6,7 +6,8 @@ fault are injected, four times each, after a 28-day warm-up and at least three d
 apart (seeded): an appliance left on (kitchen +2 kW for 6 h), a fridge failure
 (laundry/fridge circuit at 0 W for 24 h), a stuck sensor (water heater/AC circuit
 frozen at its last reading for 12 h) and heating that does not heat (water heater/AC
-circuit at 0 W for 24 h). A fault counts as found when the sensor is flagged at any
+circuit at 0 W for 24 h). Added loads wobble by the meters' 12 W steps, as a real
+appliance's readings do (only the stuck sensor repeats one value). A fault counts as found when the sensor is flagged at any
 tick from its start to an hour after its end; a flag that starts outside every such
 window is a false alarm, counted per 30 days on the clean data.
 """
@@ -51,8 +52,18 @@ HOME_YAML = (
 FAULTS: dict[str, tuple[str, float, Callable[[np.ndarray, slice], None]]] = {}
 
 
+def jitter(span: slice, seed: int) -> np.ndarray:
+    """Return a real load's wobble over a span, seeded.
+
+    The sub-meters count 1 Wh a minute, 12 W steps in a five-minute mean: -1, 0 or
+    +1 step at random.
+    """
+    rng = np.random.default_rng(seed)
+    return 12.0 * rng.integers(-1, 2, size=span.stop - span.start)
+
+
 def _left_on(values: np.ndarray, span: slice) -> None:
-    values[span] += 2000.0
+    values[span] += 2000.0 + jitter(span, span.start)
 
 
 def _zero(values: np.ndarray, span: slice) -> None:

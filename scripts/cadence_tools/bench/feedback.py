@@ -27,6 +27,7 @@ from .anomaly import (
     SENSORS,
     WARM_UP_DAYS,
     inject,
+    jitter,
     load as load_power,
     replay,
     score_flags,
@@ -56,7 +57,7 @@ def charge(
         if times[start].weekday() < 5 or rng.random() > SHARE:
             continue
         span = slice(start, start + int(HOURS * 12))
-        out[SENSOR][span] += WATTS
+        out[SENSOR][span] += WATTS + jitter(span, seed + day)
         windows.append((times[span.start], times[span.stop - 1]))
     return out, windows
 
