@@ -31,7 +31,7 @@ from .const import (
     REFRESH_INTERVAL,
     UNHEALTHY_ISSUE_AFTER,
 )
-from .engine import Channel, LevelChannel, Reading, Source, StateView
+from .engine import Channel, HealthChannel, LevelChannel, Reading, Source, StateView
 from .history import HeldChange, log_failure, unlearned_zones
 from .home import source_of
 from .repairs import async_update_missing_entity_issue, async_update_sensor_health_issue
@@ -162,11 +162,15 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
 
     @callback
     def _async_check_health(self, now: datetime) -> None:
-        """Name in a repair issue each numeric sensor unhealthy for a day, or clear it."""
+        """Name in a repair issue each watched entity unhealthy for a day, or clear it."""
         for zone in self.runtime.home.zones:
             for channel in self.pipeline.channels[zone.zone_id]:
-                if isinstance(channel, LevelChannel):
-                    health = channel.feed.health
+                if isinstance(channel, LevelChannel | HealthChannel):
+                    health = (
+                        channel.feed.health
+                        if isinstance(channel, LevelChannel)
+                        else channel.health.health
+                    )
                     since = health.since
                     long_unhealthy = (
                         health.state != "ok"
@@ -247,8 +251,10 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
     @callback
     def _async_on_history_done(self) -> None:
         """Save and show everything once a run of learning from history ended."""
+        now = dt_util.utcnow()
         self.runtime.store.async_delay_save(self.runtime.as_dict)
-        self._async_push(self.pipeline.status(dt_util.utcnow(), self.hass.states.get))
+        self.pipeline.look_at_health(now, self.hass.states.get)
+        self._async_push(self.pipeline.status(now, self.hass.states.get))
 
     @callback
     def _async_on_registry_update(

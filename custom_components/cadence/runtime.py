@@ -13,15 +13,10 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_LEARNING, LOGGER
 from .engine import (
+    ALL_KINDS,
     NORMAL,
-    ActivityWatchChannel,
     Agreement,
     Conditions,
-    HeatingChannel,
-    InactivityChannel,
-    LevelChannel,
-    LightChannel,
-    OccupancyChannel,
     Pipeline,
     SetpointModel,
     StateLookup,
@@ -42,16 +37,9 @@ if TYPE_CHECKING:
     from . import CadenceConfigEntry
     from .coordinator import CadenceCoordinator
 
-# The kinds of channel Home Assistant shows entities for, in the order they are fed.
-KINDS = (
-    ThermostatChannel,
-    OccupancyChannel,
-    LightChannel,
-    LevelChannel,
-    ActivityWatchChannel,
-    HeatingChannel,
-    InactivityChannel,
-)
+# The kinds of channel Home Assistant drives, in the order they are fed: the
+# engine's, as the replay and the history bootstrap drive them.
+KINDS = ALL_KINDS
 
 
 @dataclass(kw_only=True)

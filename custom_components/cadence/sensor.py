@@ -36,6 +36,7 @@ from .descriptions import (
     rounded,
 )
 from .engine import (
+    HealthChannel,
     LevelChannel,
     LightChannel,
     OccupancyChannel,
@@ -82,6 +83,12 @@ async def async_setup_entry(
                     CadenceChannelSensor(coordinator, zone, channel, description)
                     for description in light_sensors(channel)
                 ]
+            elif isinstance(channel, HealthChannel):
+                sensors.append(
+                    CadenceSensorHealthSensor(
+                        coordinator, zone, channel, SENSOR_HEALTH_SENSOR
+                    )
+                )
             elif isinstance(channel, LevelChannel):
                 sensors += [
                     CadenceExpectedValueSensor(
@@ -107,7 +114,11 @@ class CadenceChannelSensor(CadenceEntity, SensorEntity):
         self,
         coordinator: CadenceCoordinator,
         zone: Zone,
-        channel: ThermostatChannel | OccupancyChannel | LightChannel | LevelChannel,
+        channel: ThermostatChannel
+        | OccupancyChannel
+        | LightChannel
+        | LevelChannel
+        | HealthChannel,
         description: CadenceSensorEntityDescription[Any],
     ) -> None:
         """Describe the sensor of one channel."""
@@ -211,10 +222,11 @@ class CadenceExpectedValueSensor(CadenceChannelSensor):
 
 
 class CadenceSensorHealthSensor(CadenceChannelSensor):
-    """Whether a numeric sensor is trusted: ok, offline, flapping, implausible, stuck.
+    """Whether a watched entity is trusted: ok, offline, flapping, implausible, stuck.
 
-    The coordinator names a sensor unhealthy for a day in a repair issue; the issue
-    goes when the sensor is ok again, or when this entity is removed.
+    Numeric sensors, thermostats, lights and motion sensors each have one. The
+    coordinator names an entity unhealthy for a day in a repair issue; the issue
+    goes when it is ok again, or when this sensor is removed.
     """
 
     @property

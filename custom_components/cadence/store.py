@@ -21,19 +21,22 @@ STORAGE_VERSION = 1
 # time and reason; the engine reads version 1 feeds), 1.7 "heating": each
 # thermostat's heating-fault watch, and "feedback": the household's labels on
 # alerts, by detector and then by entity or zone id, 1.8 "settings": the home's
-# mode and each zone's sensitivity, and "inactivity": the home's quiet watch.
+# mode and each zone's sensitivity, and "inactivity": the home's quiet watch, 1.9
+# "health": the health of each thermostat, light and motion sensor (numeric
+# sensors keep theirs in their feed, which now also keeps its unit).
 # Minor versions add keys, which readers treat as optional, and otherwise
 # migrate forward here.
-STORAGE_MINOR_VERSION = 8
+STORAGE_MINOR_VERSION = 9
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
 LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)
 
 # The layout: each top-level key holds an object keyed by entity id (thermostats:
-# a learner per setpoint attribute; heating: a watch; lights and levels: a feed)
+# a learner per setpoint attribute; heating: a watch; lights and levels: a feed;
+# health: an entity's health)
 # or by zone id (occupancy and activity_watch: a feed; activity: a tracker; history:
 # its standing); inactivity holds the one watch of the whole home, under "home".
-ENTITY_KEYS = ("thermostats", "heating", "lights", "levels")
+ENTITY_KEYS = ("thermostats", "heating", "lights", "levels", "health")
 ZONE_KEYS = ("occupancy", "activity_watch", "activity", "history")
 FEEDBACK_KEY = "feedback"
 # What the household set: {"home_mode": a mode, "sensitivity": {zone id: 1-5}}.

@@ -75,6 +75,7 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
     states = _live(pipeline, 8)
     stored = pipeline.to_dict()
     assert set(stored) == {
+        "health",
         "thermostats",
         "heating",
         "occupancy",
@@ -96,6 +97,8 @@ def test_every_channel_of_a_zone_learns_and_restores_from_its_store_key() -> Non
         == after[("activity_watch", "zone.living")]
     )
     assert before[("inactivity", "home")] == after[("inactivity", "home")]
+    assert before[("health", "light.l")] == after[("health", "light.l")]
+    assert before[("health", "light.l")]["sensor_health"].state == "ok"
     assert before[("lights", "light.l")]["light_on"].value > 0.5  # evenings
     expected = before[("levels", "sensor.p")]["expected"].value
     assert expected > 300  # the evening level, not the daytime one
@@ -118,7 +121,8 @@ def test_a_change_reaches_only_the_channels_watching_it() -> None:
     outcomes = pipeline.on_state(
         "light.l", when, Reading("on", {}), None, Source.PERSON, lambda _: None
     )
-    assert [channel.kind for channel, _ in outcomes] == ["lights", "inactivity"]
+    kinds = [channel.kind for channel, _ in outcomes]
+    assert kinds == ["health", "lights", "inactivity"]
     assert (
         pipeline.on_state(
             "light.other", when, Reading("on", {}), None, Source.PERSON, lambda _: None
@@ -150,3 +154,58 @@ def test_a_total_increasing_sensor_is_a_counter_from_the_first_reading() -> None
     x = Conditions(when=datetime(2026, 1, 5, 12, tzinfo=BERLIN))
     # Nothing learned: no expected value or verdict yet, but the health is known.
     assert meter.status(x) == {"sensor_health": HealthStatus("ok", None)}
+
+
+def test_a_motion_sensor_stuck_on_is_hidden_from_every_other_channel() -> None:
+    """On for far longer than its evenings: unhealthy, and no channel learns it."""
+    pipeline = _pipeline()
+    states = _live(pipeline, 8)
+    # The thermostat never reported: offline, with nothing to hide.
+    assert pipeline.unhealthy == frozenset()
+    status = pipeline.status(datetime(2026, 3, 10, tzinfo=BERLIN), lambda _: None)
+    assert status[("health", "climate.t")]["sensor_health"].state == "offline"
+    when = datetime(2026, 3, 10, 18, 0, tzinfo=BERLIN)
+    states["binary_sensor.m"] = Reading("on", {})
+    pipeline.on_state(
+        "binary_sensor.m",
+        when,
+        states["binary_sensor.m"],
+        None,
+        Source.DEVICE,
+        _lookup(states, when),
+    )
+    for _ in range(20 * 12):  # on from 18:00 to 14:00 the next day
+        pipeline.on_tick(when, _lookup(states, when))
+        when += timedelta(minutes=5)
+    assert pipeline.unhealthy == frozenset({"binary_sensor.m"})
+    status = pipeline.status(when, _lookup(states, when))
+    assert status[("health", "binary_sensor.m")]["sensor_health"].state == "stuck"
+    outcomes = pipeline.on_state(
+        "binary_sensor.m",
+        when,
+        Reading("on", {"moved": True}),
+        states["binary_sensor.m"],
+        Source.DEVICE,
+        _lookup(states, when),
+    )
+    assert [c.kind for c, _ in outcomes] == [
+        "health",
+        "occupancy",
+        "activity_watch",
+        "inactivity",
+    ]
+    occupancy = pipeline.channel("occupancy", "zone.living")
+    assert occupancy is not None
+    assert occupancy.to_dict()["changes"][-1][1] is None  # seen as unavailable
+    # Off again: trusted from the next tick, and passed on as it is.
+    states["binary_sensor.m"] = Reading("off", {})
+    pipeline.on_state(
+        "binary_sensor.m",
+        when,
+        states["binary_sensor.m"],
+        None,
+        Source.DEVICE,
+        _lookup(states, when),
+    )
+    pipeline.on_tick(when, _lookup(states, when))
+    assert pipeline.unhealthy == frozenset()

@@ -15,6 +15,7 @@ from .channels import (
     ChannelKind,
     Facts,
     Forecast,
+    HealthChannel,
     HealthStatus,
     HeatingChannel,
     HeatingStatus,
@@ -50,6 +51,7 @@ from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
 from .models.anomaly import ActivityWatch, Verdict
 from .models.binary import BinaryFeed
+from .models.entity_health import EntityHealth
 from .models.feedback import Agreement, Alert
 from .models.habit import HabitModel
 from .models.health import STATES as HEALTH_STATES
@@ -94,9 +96,11 @@ __all__ = [
     "Channel",
     "ChannelKind",
     "Conditions",
+    "EntityHealth",
     "Facts",
     "Forecast",
     "HabitModel",
+    "HealthChannel",
     "HealthStatus",
     "HeatingChannel",
     "HeatingStatus",

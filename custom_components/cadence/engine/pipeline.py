@@ -14,15 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from .channels.base import Channel, ChannelKind, Facts, Forecast, Outcome
+from .channels.health import HealthChannel
+from .channels.levels import LevelChannel
 from .features import DEFAULT_SENSITIVITY, HOME_MODES, NORMAL, SENSITIVITIES, Conditions
 from .inputs import StateLookup, conditions_from, planning_conditions
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
+from .models.health import OFFLINE, OK
 from .states import Reading, Source, finite
 
 # Readings in these units say "busy" by changing (climate), any other by their level.
 CLIMATE_UNITS = ("°C", "°F", "K", "%")
 ACTIVITY_KEY = "activity"
+JUDGES = HealthChannel.judges
 
 # Turns an aware moment into the home's local time.
 type ToLocal = Callable[[datetime], datetime]
@@ -55,6 +59,9 @@ class Pipeline:
         self.mode = NORMAL
         self.sensitivity: dict[str, int] = {}
         self._route: dict[str, list[tuple[Zone, Channel]]] = {}
+        # Entities judged unhealthy at the last tick: no channel but those judging
+        # health is given their states, and lookups see them as unavailable.
+        self.unhealthy: frozenset[str] = frozenset()
         self._index()
 
     @classmethod
@@ -173,15 +180,62 @@ class Pipeline:
         source: Source,
         lookup: StateLookup,
     ) -> list[tuple[Channel, Outcome]]:
-        """Pass one state change to every channel watching the entity."""
+        """Pass one state change to every channel watching the entity.
+
+        An unhealthy entity's state reaches only the channels judging its health;
+        to the others it is unavailable.
+        """
         outcomes = []
         built: dict[str, Conditions] = {}
+        hidden = entity_id in self.unhealthy
+        lookup = self._trusted(lookup)
         for zone, channel in self._route.get(entity_id, ()):
             x = built.get(zone.zone_id)
             if x is None:
                 x = built[zone.zone_id] = self.conditions(zone, when, lookup)
-            outcomes.append((channel, channel.on_state(x, entity_id, new, old, source)))
+            given = None if hidden and channel.kind not in JUDGES else new
+            outcome = channel.on_state(x, entity_id, given, old, source)
+            outcomes.append((channel, outcome))
         return outcomes
+
+    def _trusted(self, lookup: StateLookup) -> StateLookup:
+        """Return a lookup that finds no state for an unhealthy entity."""
+        unhealthy = self.unhealthy
+        if not unhealthy:
+            return lookup
+        return lambda entity_id: None if entity_id in unhealthy else lookup(entity_id)
+
+    def look_at_health(self, when: datetime, lookup: StateLookup) -> None:
+        """Judge each thermostat's, light's and motion sensor's health now.
+
+        On the state now, whether or not a change was reported (a learning from
+        history that found no record of an entity ends without its state); then
+        note which entities are not to be trusted.
+        """
+        for channel in self.all_channels():
+            if isinstance(channel, HealthChannel):
+                view = lookup(channel.key)
+                now = None if view is None else Reading(view.state, view.attributes)
+                channel.health.update(when, now)
+                channel.health.tick(when)
+        self._judge_health()
+
+    def _judge_health(self) -> None:
+        """Note which entities report but are not to be trusted.
+
+        Stuck, flapping or implausible, by the channels judging health. An offline
+        one reports nothing to hide, and its first state back is passed on as is.
+        """
+        states = (
+            (channel.key, channel.health.state)
+            if isinstance(channel, HealthChannel)
+            else (channel.key, channel.feed.health.state)
+            for channel in self.all_channels()
+            if isinstance(channel, HealthChannel | LevelChannel)
+        )
+        self.unhealthy = frozenset(
+            key for key, state in states if state not in (OK, OFFLINE)
+        )
 
     def on_tick(
         self,
@@ -195,6 +249,8 @@ class Pipeline:
         left out.
         """
         learned = False
+        self.look_at_health(when, lookup)
+        lookup = self._trusted(lookup)
         for zone_id, channels in self.channels.items():
             zone = self.zones[zone_id]
             self._read_activity(zone, lookup)
@@ -202,6 +258,7 @@ class Pipeline:
             for channel in channels:
                 if skip is None or not skip(channel):
                     learned |= channel.on_tick(x)
+        self._judge_health()
         return learned
 
     def _read_activity(self, zone: Zone, lookup: StateLookup) -> None:

@@ -12,6 +12,7 @@ from .base import (
     sample_confidence,
 )
 from .habits import OccupancyChannel, OccupancyStatus
+from .health import HealthChannel
 from .heating import HeatingChannel, HeatingStatus
 from .levels import (
     ActivityStatus,
@@ -26,6 +27,7 @@ from .thermostat import SetpointStatus, ThermostatChannel, targets_for
 
 # Every kind the engine has, in the order a zone's channels are driven.
 ALL_KINDS: tuple[ChannelKind, ...] = (
+    HealthChannel,
     ThermostatChannel,
     OccupancyChannel,
     LightChannel,
@@ -45,6 +47,7 @@ __all__ = [
     "ChannelKind",
     "Facts",
     "Forecast",
+    "HealthChannel",
     "HealthStatus",
     "HeatingChannel",
     "HeatingStatus",

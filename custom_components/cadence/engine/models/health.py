@@ -107,8 +107,10 @@ class SensorHealth:
         self._flaps = [flap for flap in self._flaps if when - flap < FLAP_WINDOW]
         if value is not None:
             self._range_h += hours
+        if self._last_number is None:
+            self._last_number = when  # watched from now: offline an hour from now
         last = self._last_number
-        if value is None and (last is None or when - last >= OFFLINE_AFTER):
+        if value is None and when - last >= OFFLINE_AFTER:
             state = OFFLINE
         elif len(self._flaps) >= FLAPS:
             state = FLAPPING
