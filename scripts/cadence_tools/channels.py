@@ -80,6 +80,7 @@ def layout_of(home: HomeConfig) -> Any:
         ),
         outdoor_entity=home.outdoor_temperature,
         workday_entity=home.workday,
+        people=home.people,
         unit=home.unit,
     )
 

@@ -24,7 +24,11 @@ raised the flag began; else 0) and anomaly_reason (1 readings high, 2 low, 3 not
 moving; 0 while not flagged). At lead 0 only: the
 verdicts heating_fault and heating_fault_score per thermostat (heating or cooling that
 does not move the room toward its setpoint), and unusual_activity and
-unusual_activity_score per zone (motion at a time that rarely sees any).
+unusual_activity_score per zone (motion at a time that rarely sees any), and
+unusual_inactivity and unusual_inactivity_score under the id "home" (nobody moving
+anywhere for far longer than usual). HOME.yaml may list the household's person
+entities under people: (home / not_home events): while all are out, quiet means
+nothing.
 
 With --lead L, the value for tick t is what Cadence predicted at t - L for t: made
 from events before t - L, with the outdoor temperature of t - L, the workday sensor

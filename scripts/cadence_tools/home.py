@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 UNIT_SYSTEMS = {"metric": "°C", "us_customary": "°F"}
-TOP_KEYS = {"timezone", "unit_system", "outdoor_temperature", "workday", "zones"}
+TOP_KEYS = {
+    "timezone",
+    "unit_system",
+    "outdoor_temperature",
+    "workday",
+    "people",
+    "zones",
+}
 REQUIRED_KEYS = ("timezone", "unit_system", "zones")
 ZONE_LISTS = ("thermostats", "lights", "motion", "power")
 ZONE_KEYS = {"name", *ZONE_LISTS}
@@ -44,11 +51,13 @@ class HomeConfig:
     unit: str
     outdoor_temperature: str | None = None
     workday: str | None = None
+    # The household's person entities (home / not_home): someone is home or not.
+    people: tuple[str, ...] = ()
     zones: tuple[Zone, ...] = ()
 
     def watched(self) -> set[str]:
         """Return every entity id the home file mentions."""
-        ids = {self.outdoor_temperature, self.workday} - {None}
+        ids = {self.outdoor_temperature, self.workday, *self.people} - {None}
         for zone in self.zones:
             for key in ZONE_LISTS:
                 ids.update(getattr(zone, key))
@@ -106,8 +115,22 @@ def parse_home(data: Any, where: str = "home") -> HomeConfig:
             data.get("outdoor_temperature"), where, "outdoor_temperature"
         ),
         workday=_entity(data.get("workday"), where, "workday"),
+        people=_people(data.get("people"), where),
         zones=parsed,
     )
+
+
+def _people(value: Any, where: str) -> tuple[str, ...]:
+    """Validate the list of person entities (person.<name>)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError(f"{where}: people: expected a list of person entity ids")
+    people = tuple(_entity(item, where, f"people[{i}]") for i, item in enumerate(value))
+    for i, person in enumerate(people):
+        if person is None or not person.startswith("person."):
+            raise InputError(f"{where}: people[{i}]: expected person.<name>")
+    return tuple(p for p in people if p is not None)
 
 
 def _zone(item: Any, where: str, index: int) -> Zone:

@@ -165,6 +165,24 @@ def test_a_light_switched_by_a_person_is_activity() -> None:
     assert channel.feed.last_activity == when
 
 
+def test_a_sensor_held_on_is_someone_there_until_it_turns_off() -> None:
+    """A seat or presence sensor on all afternoon is activity at every tick."""
+    channel = learned()
+    day = 14 * 288
+    sit = day + 10 * 12
+    x = Conditions(when=moment(sit))
+    channel.on_state(x, MOTION[0], Reading("on", {}), None, Source.DEVICE)
+    assert live(channel, sit, day + 18 * 12, moving=lambda when: False) == []
+    assert channel.feed.last_activity == moment(day + 18 * 12 - 1)
+    up = day + 18 * 12
+    channel.on_state(
+        Conditions(when=moment(up)), MOTION[0], Reading("off", {}), None, Source.DEVICE
+    )
+    flagged = live(channel, up, day + 24 * 12, moving=lambda when: False)
+    assert flagged  # quiet from 18:00 to midnight, far longer than usual
+    assert channel.feed.last_activity == moment(up - 1)
+
+
 def test_guests_are_judged_but_not_learned() -> None:
     """With guests a quiet afternoon is still unusual, and their days are not kept."""
     channel = learned()

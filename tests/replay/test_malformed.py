@@ -170,3 +170,18 @@ def test_command_reports_errors_without_traceback(
         )
         == 2
     )
+
+
+def test_people_are_person_entities() -> None:
+    """people: a list of person.<name>; anything else is named."""
+    base = {"timezone": "UTC", "unit_system": "metric", "zones": []}
+    home = parse_home({**base, "people": ["person.alex", "person.sam"]})
+    assert home.people == ("person.alex", "person.sam")
+    assert "person.alex" in home.watched()
+    assert parse_home(base).people == ()
+    with pytest.raises(InputError, match="people: expected a list"):
+        parse_home({**base, "people": "person.alex"})
+    with pytest.raises(InputError, match=r"people\[0\]: expected person.<name>"):
+        parse_home({**base, "people": ["sensor.alex"]})
+    with pytest.raises(InputError, match=r"people\[1\]: 'alex' is not an entity id"):
+        parse_home({**base, "people": ["person.sam", "alex"]})

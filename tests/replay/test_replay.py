@@ -472,3 +472,39 @@ def test_a_thermostat_heating_a_room_that_stays_cold_is_a_heating_fault(
     assert now[at(day, 10, 45), "climate.living", "heating_fault_score"][0] == 1.0
     ahead = predictions(tmp_path, lines, quantities=quantities, lead=timedelta(hours=1))
     assert ahead == {}
+
+
+def test_people_of_the_home_file_say_when_quiet_means_nothing(tmp_path: Path) -> None:
+    """A day without motion flags unusual_inactivity, unless the person is out."""
+    start = datetime(2026, 3, 2, tzinfo=BERLIN)
+    lines = []
+    for step in range(9 * 24 * 12):
+        when = start + timedelta(minutes=5 * step)
+        if 7 <= when.hour < 23 and step % 3 == 0 and when.day != 11:
+            lines.append(row(when, "binary_sensor.living_motion", "on"))
+            lines.append(
+                row(when + timedelta(minutes=1), "binary_sensor.living_motion", "off")
+            )
+    out = datetime(2026, 3, 11, 6, 0, tzinfo=BERLIN)
+    home = HOME_YAML.replace("zones:", "people: [person.alex]\nzones:")
+    quiet = ("unusual_inactivity",)
+    left = sorted(
+        [*lines, row(start, "person.alex", "home"), row(out, "person.alex", "not_home")]
+    )
+    flagged_home = [
+        key
+        for key, (value, _) in predictions(
+            tmp_path, lines, home, quantities=quiet
+        ).items()
+        if value == 1.0
+    ]
+    flagged_out = [
+        key
+        for key, (value, _) in predictions(
+            tmp_path, left, home, quantities=quiet
+        ).items()
+        if value == 1.0
+    ]
+    assert flagged_home
+    assert all(key[1] == "home" for key in flagged_home)
+    assert flagged_out == []

@@ -21,6 +21,7 @@ from .cold_start import run_cold_start
 from .cost import run_cost
 from .feedback import run_feedback
 from .heating import run_heating
+from .inactivity import run_inactivity
 from .lights import run_lights
 from .occupancy import run_occupancy
 from .occupancy_leads import run_occupancy_leads
@@ -46,6 +47,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_heating()
     if kind == "feedback":
         return kind, run_feedback()
+    if kind == "inactivity":
+        return kind, run_inactivity()
     if kind == "occupancy_leads":
         return kind, run_occupancy_leads()
     if kind == "cold_start":
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind in (
             "anomaly",
             "feedback",
+            "inactivity",
             "nab",
             "heating",
             "lights",

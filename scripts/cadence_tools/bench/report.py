@@ -16,6 +16,7 @@ from .anomaly import __doc__ as ANOMALY_DOC  # noqa: N812
 from .anomaly_nab import nab_section
 from .feedback import feedback_lines
 from .heating import heating_section
+from .inactivity import inactivity_lines
 from .simulator import __doc__ as SIMULATOR_DOC  # noqa: N812
 
 HISTOGRAM_BRIER, HISTOGRAM_AUC = 0.149, 0.744
@@ -246,6 +247,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
         *feedback_lines(results["feedback"]),
         *nab_section(results["nab"]),
         *heating_section(results["heating"]),
+        *inactivity_lines(results["inactivity"]),
         "## Learning from history (bootstrap)",
         "",
         (

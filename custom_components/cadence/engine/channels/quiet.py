@@ -56,9 +56,11 @@ class InactivityChannel:
         self.motion = tuple(m for zone in home.zones for m in zone.motion)
         self.lights = tuple(light for zone in home.zones for light in zone.lights)
         self.people = home.people
-        # What each motion sensor and person reports now: working, and at home.
+        # What each motion sensor and person reports now: working, and at home;
+        # and the motion sensors on now (an occupancy sensor held on is someone).
         self._working: dict[str, bool] = {}
         self._home: dict[str, bool] = {}
+        self._on: set[str] = set()
 
     @classmethod
     def for_zone(
@@ -87,6 +89,10 @@ class InactivityChannel:
         if entity_id in self.motion:
             self._working[entity_id] = state in MOTION_STATES
             moved = state == "on"
+            if moved:
+                self._on.add(entity_id)
+            else:
+                self._on.discard(entity_id)
         elif entity_id in self.people:
             at_home = self._home.get(entity_id)
             self._home[entity_id] = state == HOME
@@ -107,7 +113,12 @@ class InactivityChannel:
         return working and (not known or any(known))
 
     def on_tick(self, x: Conditions) -> bool:
-        """Judge the quiet now, with the home's own sensitivity."""
+        """Judge the quiet now, with the home's own sensitivity.
+
+        A motion sensor still on (presence, a bed or seat sensor) is activity now.
+        """
+        if self._on:
+            self.feed.active(x.when)
         home = replace(x, sensitivity=DEFAULT_SENSITIVITY)
         return self.feed.tick(home, self.watched())
 
