@@ -135,3 +135,28 @@ async def test_binary_sensors_snapshot(
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done(wait_background_tasks=True)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+@pytest.mark.freeze_time("2026-11-20 02:57:00+01:00")
+async def test_a_cleared_alert_cools_down_for_an_hour(
+    hass: HomeAssistant,
+    thermostat: str,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Motion again right after the alert cleared: nothing for an hour, then on."""
+    learned_evenings(hass_storage)
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_ANOMALY, events.append)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "on" in await _motion(hass, freezer, 3, "on")
+    quiet = await _motion(hass, freezer, 3, "off")
+    cleared = quiet.index("off")
+    assert quiet[:cleared] == ["on"] * cleared
+    again = await _motion(hass, freezer, 2, "on")
+    assert again[:12] == ["off"] * 12  # the hour after clearing
+    assert "on" in again
+    assert [e.data["state"] for e in events] == ["started", "ended", "started"]
