@@ -197,19 +197,51 @@ def _no_facts(entity_id: str) -> None:
     """Know nothing of an entity but its states."""
 
 
+def _routine(name: str, when: datetime) -> engine.Reading:
+    """Return what a channel's entity reports at `when` in the benchmark's routine."""
+    busy = 18 <= when.hour < 22
+    if name == "levels":  # a power sensor: 60 W, 900 W busy, a little jitter
+        watts = 60.0 + 840.0 * busy + 3.0 * (when.minute % 7)
+        return engine.Reading(f"{watts:.1f}", {"unit_of_measurement": "W"})
+    if name == "heating":  # a thermostat holding 21 °C when busy, 17 °C else
+        target = 21.0 if busy else 17.0
+        room = target - 0.3 + 0.1 * (when.minute % 5)
+        attributes = {
+            "current_temperature": round(room, 1),
+            "temperature": target,
+            "hvac_action": "heating" if room < target else "idle",
+        }
+        return engine.Reading("heat", attributes)
+    on = busy and (name == "light" or when.minute % 10 == 0)
+    attributes = {"supported_color_modes": ["color_temp"]} if name == "light" else {}
+    if on and name == "light":
+        attributes |= {
+            "brightness": 60 + 8 * when.hour,
+            "color_temp_kelvin": 2200 + 50 * when.hour,
+        }
+    return engine.Reading("on" if on else "off", attributes)
+
+
 def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
     """Return median µs per state change and per tick, and state bytes, per channel.
 
     A zone with one motion sensor and one light lives a routine for `days`: motion
     pulses every ten minutes in the evening, the light on with it, dimmable and
     tunable, at a brightness and colour that change every hour. The detectors of
-    unusual activity (the zone's) and inactivity (the home's) watch the motion.
+    unusual activity (the zone's) and inactivity (the home's) watch the motion, and
+    so does its health (a tick of it is the pipeline's look at its state then). In
+    another zone a power sensor (unusual readings) and a thermostat (heating
+    faults) follow the same evenings.
     """
     channels = importlib.import_module("custom_components.cadence.engine.channels")
     zone = engine.Zone(
         zone_id="zone", name="zone", motion=("binary_sensor.m",), lights=("light.l",)
     )
     home = engine.HomeLayout(zones=(zone,))
+    other = engine.Zone(
+        zone_id="other", name="other", power=("sensor.p",), climate=("climate.t",)
+    )
+    apart = engine.HomeLayout(zones=(other,))
     made = {
         "occupancy": channels.OccupancyChannel.for_zone(zone, home, {}, _no_facts)[0],
         "light": channels.LightChannel.for_zone(zone, home, {}, _no_facts)[0],
@@ -217,6 +249,9 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
             zone, home, {}, _no_facts
         )[0],
         "inactivity": channels.InactivityChannel.for_zone(zone, home, {}, _no_facts)[0],
+        "health": channels.HealthChannel.for_zone(zone, home, {}, _no_facts)[1],
+        "levels": channels.LevelChannel.for_zone(other, apart, {}, _no_facts)[0],
+        "heating": channels.HeatingChannel.for_zone(other, apart, {}, _no_facts)[0],
     }
     result = {}
     for name, channel in made.items():
@@ -225,23 +260,17 @@ def channel_cost(days: int = 28) -> dict[str, dict[str, float]]:
         when = datetime(2025, 9, 1, tzinfo=BERLIN)
         previous = None
         for _ in range(days * 288):
-            busy = 18 <= when.hour < 22
-            on = busy and (name == "light" or when.minute % 10 == 0)
-            attributes = (
-                {"supported_color_modes": ["color_temp"]} if name == "light" else {}
-            )
-            if on and name == "light":
-                attributes |= {
-                    "brightness": 60 + 8 * when.hour,
-                    "color_temp_kelvin": 2200 + 50 * when.hour,
-                }
-            reading = engine.Reading("on" if on else "off", attributes)
+            reading = _routine(name, when)
             x = engine.Conditions(when=when)
             start = time.perf_counter_ns()
             channel.on_state(x, entity, reading, previous, engine.Source.PERSON)
             events.append(time.perf_counter_ns() - start)
             start = time.perf_counter_ns()
-            channel.on_tick(x)
+            if name == "health":
+                channel.health.update(when, reading)
+                channel.health.tick(when)
+            else:
+                channel.on_tick(x)
             ticks.append(time.perf_counter_ns() - start)
             previous = reading
             when += timedelta(minutes=5)
