@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.cadence.const import CONF_LEARNING, DOMAIN, EVENT_ANOMALY
 from custom_components.cadence.descriptions import duration_text, rate_unit
 from custom_components.cadence.engine import Conditions, LevelFeed
+from custom_components.cadence.reasons import Reasons
 from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
 from .conftest import STORAGE_KEY, THERMOSTAT, stored_file, zone_subentry
@@ -392,3 +393,57 @@ async def test_a_sensor_switched_from_w_to_kw_keeps_what_it_learned(
         "Living room fridge power has read 0 kW"
     )
     assert 0.1 <= state.attributes["usual_high"] < 1.0  # in kW: W would read 220
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("en", "Living room fridge power has read 0 W without change since "),
+        ("de", "Living room fridge power zeigt seit "),
+        ("fr", "Living room fridge power indique 0 W sans changement depuis "),
+        ("nl", "Living room fridge power geeft sinds "),
+        ("es", "Living room fridge power marca 0 W sin cambios desde las "),
+        ("pt", "Living room fridge power has read 0 W without change since "),
+    ],
+)
+@pytest.mark.freeze_time(NOW)
+async def test_the_reason_is_said_in_the_homes_language(
+    hass: HomeAssistant,
+    thermostat: str,
+    power_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    language: str,
+    start: str,
+) -> None:
+    """German, French, Dutch and Spanish homes read why; others read English."""
+    hass.config.language = language
+    await set_up_trained(hass, power_entry, hass_storage, "100.0")
+    # Entity ids follow the translated names: find the fridge's by its key.
+    (entity_id,) = [
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            er.async_get(hass), power_entry.entry_id
+        )
+        if entry.translation_key == "unusual_reading" and FRIDGE in entry.unique_id
+    ]
+    for _ in range(8 * 12):
+        freezer.tick(timedelta(minutes=5))
+        hass.states.async_set(FRIDGE, "0.0", WATTS)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    state = hass.states.get(entity_id)
+    assert state.state == "on"
+    reason = state.attributes["reason"]
+    assert reason.startswith(start)
+    assert "{" not in reason
+
+
+def test_a_broken_translation_gives_way_to_english() -> None:
+    """A template missing a value, or with a stray brace, is replaced by English."""
+    english = {"still": "{name} read {actual}"}
+    reasons = Reasons({"still": "{name} {nope}", "high": "{name"}, english)
+    assert reasons.say("still", name="Fridge", actual="0 W") == "Fridge read 0 W"
+    assert reasons.say("high", name="Fridge") is None
+    assert reasons.say("odd") is None
+    assert Reasons({"x": "{a}  {b}"}).say("x", a="1", b="") == "1"

@@ -41,6 +41,7 @@ from .engine import (
 from .engine.codec import iso
 from .entity import CadenceEntity, async_remove_stale, home_device_info, short_name
 from .home import Home, Zone
+from .reasons import Reasons, async_reasons
 
 # Verdicts are pushed by the coordinator; nothing is polled.
 PARALLEL_UPDATES = 0
@@ -130,9 +131,12 @@ class CadenceAnomalySensor[
         self._status: S | None = self._read_status()
         # What was last announced: no "started" event for a flag restored as raised.
         self._announced = bool(self.is_on)
+        # The reason sentences, in Home Assistant's language once added.
+        self._reasons = Reasons({})
 
     async def async_added_to_hass(self) -> None:
-        """Be found by the feedback action."""
+        """Read the reason sentences; be found by the feedback action."""
+        self._reasons = await async_reasons(self.hass, self.entity_description.key)
         await super().async_added_to_hass()
         detectors = self.coordinator.runtime.detectors
         entity_id = self.entity_id
@@ -248,8 +252,12 @@ class CadenceUnusualActivitySensor(CadenceAnomalySensor[ActivityStatus]):
         share = round(100.0 * status.probability)
         since = status.since
         reason = (
-            f"Motion in {self._zone_name} at {dt_util.as_local(since):%H:%M}, "
-            f"an hour that sees motion on about {share} % of days"
+            self._reasons.say(
+                "present",
+                zone=self._zone_name,
+                since=f"{dt_util.as_local(since):%H:%M}",
+                share=share,
+            )
             if status.flag and since is not None
             else None
         )
@@ -286,9 +294,12 @@ class CadenceUnusualInactivitySensor(CadenceAnomalySensor[InactivityStatus]):
         usual = status.usual_h
         last = status.last_activity
         reason = (
-            f"No activity anywhere at home for {duration_text(status.quiet_h)}, since "
-            f"{dt_util.as_local(last):%H:%M}; through these hours it is usually "
-            f"quiet for at most {duration_text(usual)}"
+            self._reasons.say(
+                "quiet",
+                quiet=duration_text(status.quiet_h),
+                since=f"{dt_util.as_local(last):%H:%M}",
+                usual=duration_text(usual),
+            )
             if status.flag and last is not None and usual is not None
             else None
         )
@@ -342,15 +353,17 @@ class CadenceHeatingFaultSensor(CadenceAnomalySensor[HeatingStatus]):
         unit = home.unit
         name = home.friendly_name(self.source)
         took = duration_text((dt_util.utcnow() - start).total_seconds() / 3600)
-        heats = status.direction != "cool"
         gap = abs(home.from_celsius(target) - home.from_celsius(room))
         rate = _per_hour(home, status.rate_c_per_h)
-        return (
-            f"{name} has {'heated' if heats else 'cooled'} for {took} and the room "
-            f"is still {as_text(home.from_celsius(room))} {unit}, {as_text(gap)} {unit} "
-            f"{'below' if heats else 'above'} the {as_text(home.from_celsius(target))} "
-            f"{unit} setpoint; it usually {'warms' if heats else 'cools'} about "
-            f"{rate:.1f} {unit} an hour"
+        return self._reasons.say(
+            "cool" if status.direction == "cool" else "heat",
+            name=name,
+            took=took,
+            room=as_text(home.from_celsius(room)),
+            unit=unit,
+            gap=as_text(gap),
+            target=as_text(home.from_celsius(target)),
+            rate=f"{rate:.1f}",
         )
 
 
@@ -394,12 +407,12 @@ class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
             return None
         unit = self._unit(status)
         name = self.coordinator.runtime.home.friendly_name(self.source)
-        name = name[:1].upper() + name[1:]
-        actual = f"{as_text(status.actual)} {unit}".strip()
-        since = f" since {dt_util.as_local(status.since):%H:%M}" if status.since else ""
-        if status.reason == "still":
-            return f"{name} has read {actual} without change{since}; it usually moves at this hour"
-        if status.usual is None:
-            return f"{name} {actual}{since}, {status.reason}er than usual at this hour"
+        values: dict[str, object] = {
+            "name": name[:1].upper() + name[1:],
+            "actual": f"{as_text(status.actual)} {unit}".strip(),
+            "since": f"{dt_util.as_local(status.since or dt_util.utcnow()):%H:%M}",
+        }
+        if status.reason == "still" or status.usual is None:
+            return self._reasons.say(status.reason, **values)
         low, high = (as_text(v) for v in status.usual)
-        return f"{name} {actual}{since}; usually {low} to {high} {unit} at this hour".rstrip()
+        return self._reasons.say("outside", low=low, high=high, unit=unit, **values)
