@@ -41,10 +41,13 @@ def moving_hourly(days: int = 8) -> dict[str, Any]:
 async def _hold(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: float, state: str
 ) -> None:
-    """Move on in five-minute steps with the motion sensor reporting state."""
-    for i in range(int(hours * 12)):
+    """Move on in five-minute steps with the motion sensor in state.
+
+    A state held sends no further event, as a stuck sensor does.
+    """
+    for _ in range(int(hours * 12)):
         freezer.tick(timedelta(minutes=5))
-        hass.states.async_set(MOTION, state, {**MOVING, "report": i})
+        hass.states.async_set(MOTION, state, MOVING)
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
 

@@ -176,6 +176,10 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
                         health.state != "ok"
                         and since is not None
                         and now - since >= UNHEALTHY_ISSUE_AFTER
+                        and (
+                            isinstance(channel, LevelChannel)
+                            or channel.health.worth_a_repair
+                        )
                     )
                     async_update_sensor_health_issue(
                         self.hass,

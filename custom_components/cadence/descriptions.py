@@ -262,7 +262,7 @@ UNUSUAL_INACTIVITY_SENSOR = CadenceBinarySensorEntityDescription[InactivityStatu
     is_on_fn=lambda status: status.flag,
     alert_kinds=("quiet",),
     alert_kind_fn=lambda status: "quiet",
-    alert_began_fn=lambda status: status.last_activity or status.since,
+    alert_began_fn=lambda status: status.began or status.since,
 )
 
 

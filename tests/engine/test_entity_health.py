@@ -73,7 +73,9 @@ def test_a_thermostat_whose_room_temperature_froze_is_stuck() -> None:
     assert _run(health, START, 8 * 24, drifting)[-1] == "ok"
     frozen = START + timedelta(days=8)
     still = Reading("heat", {"current_temperature": 20.5})
-    assert _run(health, frozen, 24, lambda i: still)[-1] == "stuck"
+    seen = _run(health, frozen, 30, lambda i: still)
+    assert seen[23 * 12] == "ok"  # far longer than usual, but not yet a day
+    assert seen[-1] == "stuck"
     # Without a room temperature there is nothing to freeze.
     bare = EntityHealth(CLIMATE)
     assert set(_run(bare, START, 10 * 24, lambda i: Reading("heat", {}))) == {"ok"}
@@ -103,9 +105,20 @@ def test_an_hour_unavailable_is_offline_and_dropping_out_is_flapping(
 
 
 def test_a_light_left_on_for_days_stays_healthy() -> None:
-    """A lamp on all week is the household's choice, not a fault of the lamp."""
+    """A lamp on all week is the household's choice, not a fault of the lamp.
+
+    Offline (switched off at the wall) it is offline, but worth no repair issue.
+    """
     health = EntityHealth(LIGHT)
     assert set(_run(health, START, 10 * 24, lambda i: Reading("on", {}))) == {"ok"}
+    assert health.worth_a_repair
+    later = START + timedelta(days=10)
+    assert _run(health, later, 2, lambda i: None if i == 0 else ...)[-1] == "offline"
+    assert not health.worth_a_repair
+    motion = EntityHealth(MOTION)
+    _run(motion, START, 2, lambda i: None if i == 0 else ...)
+    assert motion.state == "offline"
+    assert motion.worth_a_repair
 
 
 def test_entity_health_round_trips_and_refuses_nonsense() -> None:

@@ -19,9 +19,9 @@ from custom_components.cadence.engine import (
     Zone,
 )
 from custom_components.cadence.engine.channels.heating import driven
+from custom_components.cadence.engine.models.anomaly import COOLDOWN
 from custom_components.cadence.engine.models.heating import (
     COOL,
-    COOLDOWN,
     HEAT,
     RATE_RANGE,
     HeatingWatch,

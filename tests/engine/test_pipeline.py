@@ -180,6 +180,15 @@ def test_a_motion_sensor_stuck_on_is_hidden_from_every_other_channel() -> None:
     assert pipeline.unhealthy == frozenset({"binary_sensor.m"})
     status = pipeline.status(when, _lookup(states, when))
     assert status[("health", "binary_sensor.m")]["sensor_health"].state == "stuck"
+    # No event came (a stuck sensor sends none), yet the others were told.
+    occupancy = pipeline.channel("occupancy", "zone.living")
+    inactivity = pipeline.channel("inactivity", "home")
+    assert occupancy is not None
+    assert inactivity is not None
+    assert occupancy.to_dict()["changes"][-1][1] is None  # seen as unavailable
+    # Its only motion sensor unavailable, the home's quiet means nothing now
+    # (held on, it would have been activity at every tick).
+    assert not inactivity.watched()
     outcomes = pipeline.on_state(
         "binary_sensor.m",
         when,
@@ -194,9 +203,8 @@ def test_a_motion_sensor_stuck_on_is_hidden_from_every_other_channel() -> None:
         "activity_watch",
         "inactivity",
     ]
-    occupancy = pipeline.channel("occupancy", "zone.living")
-    assert occupancy is not None
-    assert occupancy.to_dict()["changes"][-1][1] is None  # seen as unavailable
+    assert occupancy.to_dict()["changes"][-1][1] is None
+
     # Off again: trusted from the next tick, and passed on as it is.
     states["binary_sensor.m"] = Reading("off", {})
     pipeline.on_state(
@@ -209,3 +217,5 @@ def test_a_motion_sensor_stuck_on_is_hidden_from_every_other_channel() -> None:
     )
     pipeline.on_tick(when, _lookup(states, when))
     assert pipeline.unhealthy == frozenset()
+    # Trusted again: the others find its state as at a start.
+    assert occupancy.to_dict()["changes"][-1][1] is not None

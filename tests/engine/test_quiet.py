@@ -113,10 +113,18 @@ def test_a_silent_afternoon_is_unusual_and_a_long_night_is_not() -> None:
     assert now.since == first
     assert now.last_activity is not None
     assert now.last_activity.astimezone(BERLIN).hour == 9
-    # Someone moves again: the flag clears after half an hour of it.
+    assert now.began == now.last_activity
+    # Someone moves again: the flag clears after half an hour of it, and while it
+    # does, the alert is still known by when its quiet began.
     after = flagged[-1] + 1
-    cleared = live(channel, after, after + 12, lambda w: True)
-    assert cleared == list(range(after, after + 6))
+    cleared = live(channel, after, after + 3, lambda w: True)
+    assert cleared == list(range(after, after + 3))
+    still = status(channel, after + 2)
+    assert still.began == now.began
+    assert still.last_activity != now.began
+    cleared = live(channel, after + 3, after + 12, lambda w: True)
+    assert cleared == list(range(after + 3, after + 6))
+    assert status(channel, after + 12).began is None
 
 
 def test_a_week_is_needed_and_days_are_learned() -> None:

@@ -140,3 +140,17 @@ def test_a_restored_sensor_shows_the_unit_learned_until_it_reports() -> None:
     assert restored.unit is None
     status = restored.status(Conditions(when=START + timedelta(days=8)))
     assert 0.1 <= status["expected"].value <= 0.13
+
+
+def test_hours_since_a_stretch_began_are_real_hours_across_a_clock_change() -> None:
+    """Begun at 22:00 before summer time starts, flagged at 08:00: 9 hours, not 10."""
+    channel = _channel()
+    _feed(channel, 8, "W")
+    feed = channel.feed
+    feed.began = datetime(2026, 3, 28, 22, 0, tzinfo=BERLIN)
+    feed._verdict.flag = True  # flagged, as a fault would have it
+    feed.reason = "high"
+    now = datetime(2026, 3, 29, 8, 0, tzinfo=BERLIN)
+    rows = channel.forecast(Conditions(when=now), now)
+    assert rows["anomaly_hours"].value == pytest.approx(9.0)
+    assert rows["anomaly_reason"].value == 1.0

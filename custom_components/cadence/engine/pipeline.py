@@ -193,8 +193,11 @@ class Pipeline:
             x = built.get(zone.zone_id)
             if x is None:
                 x = built[zone.zone_id] = self.conditions(zone, when, lookup)
-            given = None if hidden and channel.kind not in JUDGES else new
-            outcome = channel.on_state(x, entity_id, given, old, source)
+            if hidden and channel.kind not in JUDGES:
+                # Already told it is unavailable (see _judge_health): still so.
+                outcome = channel.on_state(x, entity_id, None, None, source)
+            else:
+                outcome = channel.on_state(x, entity_id, new, old, source)
             outcomes.append((channel, outcome))
         return outcomes
 
@@ -218,13 +221,16 @@ class Pipeline:
                 now = None if view is None else Reading(view.state, view.attributes)
                 channel.health.update(when, now)
                 channel.health.tick(when)
-        self._judge_health()
+        self._judge_health(when, lookup)
 
-    def _judge_health(self) -> None:
-        """Note which entities report but are not to be trusted.
+    def _judge_health(self, when: datetime, lookup: StateLookup) -> None:
+        """Note which entities report but are not to be trusted, and tell the rest.
 
         Stuck, flapping or implausible, by the channels judging health. An offline
         one reports nothing to hide, and its first state back is passed on as is.
+        The other channels watching an entity hear it become unavailable when it
+        turns untrusted (a stuck sensor sends no event to say so), and find its
+        state then, as at a start (not taught), when it is trusted again.
         """
         states = (
             (channel.key, channel.health.state)
@@ -233,9 +239,18 @@ class Pipeline:
             for channel in self.all_channels()
             if isinstance(channel, HealthChannel | LevelChannel)
         )
+        before = self.unhealthy
         self.unhealthy = frozenset(
             key for key, state in states if state not in (OK, OFFLINE)
         )
+        for entity_id in before ^ self.unhealthy:
+            view = None if entity_id in self.unhealthy else lookup(entity_id)
+            found = None if view is None else Reading(view.state, view.attributes)
+            trusted = self._trusted(lookup)
+            for zone, channel in self._route.get(entity_id, ()):
+                if channel.kind not in JUDGES:
+                    x = self.conditions(zone, when, trusted)
+                    channel.on_state(x, entity_id, found, None, Source.UNKNOWN)
 
     def on_tick(
         self,
@@ -250,15 +265,15 @@ class Pipeline:
         """
         learned = False
         self.look_at_health(when, lookup)
-        lookup = self._trusted(lookup)
+        trusted = self._trusted(lookup)
         for zone_id, channels in self.channels.items():
             zone = self.zones[zone_id]
-            self._read_activity(zone, lookup)
-            x = self.conditions(zone, when, lookup)
+            self._read_activity(zone, trusted)
+            x = self.conditions(zone, when, trusted)
             for channel in channels:
                 if skip is None or not skip(channel):
                     learned |= channel.on_tick(x)
-        self._judge_health()
+        self._judge_health(when, lookup)  # numeric sensors judged themselves
         return learned
 
     def _read_activity(self, zone: Zone, lookup: StateLookup) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
 from ..features import Conditions
@@ -174,7 +174,12 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
             result["anomaly"] = Forecast(float(feed.anomaly), trust)
             result["anomaly_score"] = Forecast(feed.anomaly_score, trust)
             began = feed.began if feed.anomaly else None
-            hours = 0.0 if began is None else (x.when - began).total_seconds() / 3600
+            hours = (
+                0.0
+                if began is None  # in real time, not wall-clock (a clock change)
+                else (x.when.astimezone(UTC) - began.astimezone(UTC)).total_seconds()
+                / 3600
+            )
             result["anomaly_hours"] = Forecast(hours, trust)
             reason = LevelFeed.reasons.index(feed.reason) if feed.anomaly else 0
             result["anomaly_reason"] = Forecast(float(reason), trust)

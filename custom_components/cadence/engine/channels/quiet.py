@@ -31,7 +31,8 @@ class InactivityStatus:
 
     Hours of quiet now, the usual longest at this hour and the limit past which it
     is unusual (None before a week of learning). `last_activity` and `since` (when
-    the flag was raised) are moments.
+    the flag was raised) are moments; so is `began`, while flagged, when the quiet
+    that raised the flag began (feedback knows the alert by it).
     """
 
     flag: bool
@@ -42,6 +43,7 @@ class InactivityStatus:
     last_activity: datetime | None
     since: datetime | None
     watched: bool
+    began: datetime | None = None
 
 
 class InactivityChannel:
@@ -136,6 +138,7 @@ class InactivityChannel:
                 last_activity=watch.last_activity,
                 since=watch.since,
                 watched=self.watched(),
+                began=watch.began,
             ),
         }
 

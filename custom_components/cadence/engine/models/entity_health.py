@@ -6,7 +6,7 @@ again and again, and `stuck` when what it reports has not changed for far longer
 than it ever usually does (see `evidence.Frozen`): a motion sensor on for a whole
 day, a thermostat whose room temperature has read one value since yesterday.
 Lights are judged offline and flapping only: a lamp left on is not a fault of the
-lamp. Readings of an unhealthy entity are not learned (the pipeline hides them).
+lamp, and one offline (switched off at the wall) is named in no repair issue. Readings of an unhealthy entity are not learned (the pipeline hides them).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..codec import check_version, iso, number
 from ..states import Reading, finite
 from .anomaly import aware_time, elapsed
 from .evidence import Frozen
-from .health import OK, SensorHealth
+from .health import OFFLINE, OK, SensorHealth
 from .level_feed import FROZEN_STUCK
 
 VERSION = 1
@@ -28,6 +28,9 @@ LIGHT = "light"
 KINDS = (MOTION, CLIMATE, LIGHT)
 
 _SKIP = ("unknown", "unavailable")
+# A thermostat's room temperature, in half-degree steps, may hold one value for
+# many hours at its setpoint: it is stuck only after a whole day of it as well.
+MIN_STUCK_H = {CLIMATE: 24.0}
 
 
 class EntityHealth:
@@ -63,6 +66,14 @@ class EntityHealth:
         return self.health.state
 
     @property
+    def worth_a_repair(self) -> bool:
+        """Return whether being unhealthy for long is worth a repair issue.
+
+        Not a light that is offline: bulbs switched off at the wall are, for days.
+        """
+        return not (self.kind == LIGHT and self.health.state == OFFLINE)
+
+    @property
     def healthy(self) -> bool:
         """Return whether the entity's reports are to be learned from."""
         return self.health.state == OK
@@ -91,7 +102,11 @@ class EntityHealth:
             # Motion off repeats naturally (nobody there); on for a day does not.
             off = self.kind == MOTION and value == 0.0
             self.stuck = self._frozen.update(value, hours, off, not self.healthy)
-        still = value is not None and self.stuck >= FROZEN_STUCK
+        still = (
+            value is not None
+            and self.stuck >= FROZEN_STUCK
+            and self._frozen.run_h >= MIN_STUCK_H.get(self.kind, 0.0)
+        )
         available = 1.0 if self._available else None
         self.health.judge(when, available, hours, still, ranged=False)
 

@@ -5,8 +5,8 @@ heating and while cooling. `HeatingWatch` counts the hours the thermostat calls 
 heat (or cold) while the room is far from the setpoint and does not move toward it;
 once that stall lasts several times what the learned rate needs to move the room
 `MOVE_C`, the verdict raises. Movement toward the setpoint, the setpoint being
-reached, or the call ending clears it; a cleared flag is not raised again for
-`COOLDOWN`. Temperatures are °C.
+reached, or the call ending clears it; a cleared flag is not raised again for an
+hour (the `Verdict`'s cooldown). Temperatures are °C.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Self
 
 from ..codec import as_list, bounded, check_version, iso, number, optional_number
 from ..features import DEFAULT_SENSITIVITY
-from .anomaly import OFF, Verdict, aware_time, elapsed
+from .anomaly import Verdict, aware_time, elapsed
 
 VERSION = 1
 HEAT = "heat"
@@ -44,7 +44,6 @@ STALL_FLOOR = timedelta(hours=1, minutes=30)
 # A call for heat that pauses this long (the thermostat cycles) ends the stall.
 PAUSE_ENDS = timedelta(minutes=30)
 # A cleared flag is not raised again this soon.
-COOLDOWN = timedelta(hours=1)
 
 
 class WarmingRate:
@@ -104,7 +103,6 @@ class HeatingWatch:
 
     __slots__ = (
         "_anchor_c",
-        "_cooled_until",
         "_last_tick",
         "_paused",
         "_run",
@@ -137,7 +135,6 @@ class HeatingWatch:
         self._run: tuple[str, float] | None = None
         self._last_tick: datetime | None = None
         self._verdict = Verdict()
-        self._cooled_until: datetime | None = None
         # When the flag was raised.
         self.since: datetime | None = None
 
@@ -194,14 +191,9 @@ class HeatingWatch:
         step = elapsed(self._last_tick, when)
         self._last_tick = when
         learned = self._progress(when, step)
-        score = self.score
-        if self._cooled_until is not None and when < self._cooled_until:
-            score = min(score, OFF)  # cooling down: no new flag, nothing held
         was = self._verdict.flag
-        if self._verdict.update(score, step, sensitivity) != was:
+        if self._verdict.update(self.score, step, sensitivity) != was:
             self.since = when if not was else None
-            if was:
-                self._cooled_until = when + COOLDOWN
         return learned
 
     def _progress(self, when: datetime, step: timedelta) -> bool:
@@ -260,7 +252,6 @@ class HeatingWatch:
             "last_tick": iso(self._last_tick),
             "verdict": self._verdict.to_list(),
             "since": iso(self.since),
-            "cooled_until": iso(self._cooled_until),
         }
 
     @classmethod
@@ -287,7 +278,7 @@ class HeatingWatch:
         watch._last_tick = aware_time(data["last_tick"])
         watch._verdict = Verdict.from_list(data["verdict"])
         watch.since = aware_time(data["since"])
-        watch._cooled_until = aware_time(data["cooled_until"])
+        # A "cooled_until" stored before the verdict kept the cooldown is not read.
         return watch
 
 

@@ -9,7 +9,7 @@ temperature and humidity sensors all pass through it.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Self
 
 from ..codec import as_list, check_version, integer, iso, number, optional_number
@@ -213,7 +213,9 @@ class LevelFeed:
             )
             began = self._moved if self.reason == "still" else self._far_since
             if self.reason == "still" and repeated >= unmoved:
-                began = x.when - timedelta(hours=self._frozen.run_h)
+                # In real time: across a clock change wall-clock hours differ.
+                frozen_for = timedelta(hours=self._frozen.run_h)
+                began = (x.when.astimezone(UTC) - frozen_for).astimezone(x.when.tzinfo)
             self.began = began or x.when
 
     def to_dict(self) -> dict[str, Any]:

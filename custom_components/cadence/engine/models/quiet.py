@@ -49,6 +49,7 @@ class QuietWatch:
         "_today",
         "_usuals",
         "_verdict",
+        "began",
         "last_activity",
         "score",
         "since",
@@ -67,6 +68,9 @@ class QuietWatch:
         self.last_activity: datetime | None = None
         self.score = 0.0
         self.since: datetime | None = None
+        # While flagged: when the quiet that raised the flag began (it stays put
+        # while the flag clears, though activity has come).
+        self.began: datetime | None = None
 
     @property
     def flag(self) -> bool:
@@ -137,6 +141,7 @@ class QuietWatch:
         was = self._verdict.flag
         if self._verdict.update(self.score, step, x.sensitivity) != was:
             self.since = x.when if not was else None
+            self.began = self.last_activity if not was else None
         if not (watched and x.usual):
             return False
         # What is learned is capped at the limit: a fall is no new habit, while a
@@ -168,6 +173,7 @@ class QuietWatch:
             "score": self.score,
             "verdict": self._verdict.to_list(),
             "since": iso(self.since),
+            "began": iso(self.began),
         }
 
     @classmethod
@@ -183,6 +189,7 @@ class QuietWatch:
         watch.score = min(1.0, max(0.0, number(data["score"])))
         watch._verdict = Verdict.from_list(data["verdict"])
         watch.since = aware_time(data["since"])
+        watch.began = aware_time(data.get("began"))  # added within version 1
         watch._usuals = _usuals(watch._days)
         return watch
 
