@@ -154,3 +154,32 @@ def test_hours_since_a_stretch_began_are_real_hours_across_a_clock_change() -> N
     rows = channel.forecast(Conditions(when=now), now)
     assert rows["anomaly_hours"].value == pytest.approx(9.0)
     assert rows["anomaly_reason"].value == 1.0
+
+
+def test_the_zones_activity_reads_power_in_the_unit_learned() -> None:
+    """A sensor switched to kW feeds the zone's activity the same watts."""
+    from custom_components.cadence.engine import ALL_KINDS, Pipeline, StateView
+
+    zone = Zone(zone_id="z", name="Z", power=(SENSOR,))
+
+    def activity(unit: str, scale: float) -> list[float | None]:
+        pipeline = Pipeline.build(
+            HomeLayout(zones=(zone,)), ALL_KINDS, {}, {}.get, lambda t: t
+        )
+        first = Reading("500.0", {"unit_of_measurement": "W"})
+        pipeline.on_state(SENSOR, START, first, None, Source.DEVICE, lambda e: None)
+        out = []
+        for i in range(24):
+            watts = 100.0 + 400.0 * (i % 3)
+            now = Reading(f"{watts * scale}", {"unit_of_measurement": unit})
+
+            def lookup(entity_id: str, now: Reading = now) -> StateView:
+                return now  # type: ignore[return-value]
+
+            pipeline.on_tick(START + timedelta(minutes=5 * i), lookup)
+            out.append(pipeline.activity_now["z"])
+        return out
+
+    in_watts = activity("W", 1.0)
+    assert activity("kW", 1e-3) == pytest.approx(in_watts)
+    assert activity("", 1.0) == pytest.approx(in_watts)  # no unit now: as learned

@@ -21,7 +21,7 @@ from .inputs import StateLookup, conditions_from, planning_conditions
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
 from .models.health import OFFLINE, OK
-from .states import Reading, Source, finite
+from .states import Reading, Source, convert, finite
 
 # Readings in these units say "busy" by changing (climate), any other by their level.
 CLIMATE_UNITS = ("°C", "°F", "K", "%")
@@ -208,15 +208,23 @@ class Pipeline:
             return lookup
         return lambda entity_id: None if entity_id in unhealthy else lookup(entity_id)
 
-    def look_at_health(self, when: datetime, lookup: StateLookup) -> None:
+    def look_at_health(
+        self,
+        when: datetime,
+        lookup: StateLookup,
+        skip: Callable[[Channel], bool] | None = None,
+    ) -> None:
         """Judge each thermostat's, light's and motion sensor's health now.
 
         On the state now, whether or not a change was reported (a learning from
         history that found no record of an entity ends without its state); then
-        note which entities are not to be trusted.
+        note which entities are not to be trusted. Channels skip(channel) says are
+        busy elsewhere (learning their history) are left out.
         """
         for channel in self.all_channels():
-            if isinstance(channel, HealthChannel):
+            if isinstance(channel, HealthChannel) and (
+                skip is None or not skip(channel)
+            ):
                 view = lookup(channel.key)
                 now = None if view is None else Reading(view.state, view.attributes)
                 channel.health.update(when, now)
@@ -264,7 +272,7 @@ class Pipeline:
         left out.
         """
         learned = False
-        self.look_at_health(when, lookup)
+        self.look_at_health(when, lookup, skip)
         trusted = self._trusted(lookup)
         for zone_id, channels in self.channels.items():
             zone = self.zones[zone_id]
@@ -286,11 +294,22 @@ class Pipeline:
             if (state := lookup(entity_id)) is not None
         }
         power: dict[str, float | None] = {}
+        learned_in = {
+            c.key: c.feed.unit
+            for c in self.channels[zone.zone_id]
+            if isinstance(c, LevelChannel)
+        }
         for sensor in zone.power:
             if (state := lookup(sensor)) is not None:
                 unit = state.attributes.get("unit_of_measurement")
                 kind = climate if unit in CLIMATE_UNITS else power
-                kind[sensor] = finite(state.state)
+                value = finite(state.state)
+                # In the unit its feed learns in: a switch to kW is not a quiet zone.
+                to = learned_in.get(sensor)
+                if value is not None and to is not None:
+                    shown = convert(value, str(unit or ""), to)
+                    value = value if shown is None else shown
+                kind[sensor] = value
         self.activity_now[zone.zone_id] = self.activity[zone.zone_id].update(
             power, climate
         )
