@@ -396,9 +396,12 @@ class CadenceUnusualReadingSensor(CadenceAnomalySensor[ReadingStatus]):
         }
 
     def _unit(self, status: ReadingStatus) -> str:
-        """Return the source's unit, per hour for a counter (kWh: kW)."""
-        state = self.hass.states.get(self.source) if self.hass else None
-        unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")) if state else ""
+        """Return the unit the values are in, per hour for a counter (kWh: kW)."""
+        unit = status.unit
+        if unit is None:
+            state = self.hass.states.get(self.source) if self.hass else None
+            said = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) if state else None
+            unit = "" if said is None else str(said)
         return rate_unit(unit) if status.counter else unit
 
     def _sentence(self, status: ReadingStatus) -> str | None:

@@ -197,8 +197,15 @@ class CadenceExpectedValueSensor(CadenceChannelSensor):
 
     @property
     def native_unit_of_measurement(self) -> str | None:
-        """Return the source's unit; for a counter, its unit per hour."""
-        unit = self._source(ATTR_UNIT_OF_MEASUREMENT)
+        """Return the unit the value is in; for a counter, its unit per hour.
+
+        The source's, as the channel shows it (the unit learned in, before the
+        source reported one since a restart).
+        """
+        verdict = self.coordinator.status(*self._channel_id).get("unusual_reading")
+        unit = verdict.unit if isinstance(verdict, ReadingStatus) else None
+        if unit is None:
+            unit = self._source(ATTR_UNIT_OF_MEASUREMENT)
         if unit is None:
             return None
         return rate_unit(str(unit)) if self._counter else str(unit)

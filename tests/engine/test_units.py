@@ -133,13 +133,21 @@ def test_a_feed_stored_without_its_unit_takes_the_first_it_reads() -> None:
 
 
 def test_a_restored_sensor_shows_the_unit_learned_until_it_reports() -> None:
-    """Before its first report after a restart, values are in the learned unit."""
+    """Before its first report after a restart, values and unit are the learned."""
     channel = _channel()
-    _feed(channel, 8, "kW", scale=1e-3)
+    _feed(channel, 8, "W")
+    _feed(channel, 0.1, "kW", scale=1e-3)  # then shown in kW
+    when = Conditions(when=START + timedelta(days=8))
+    assert channel.status(when)["unusual_reading"].unit == "kW"
     restored = _channel(channel.feed.to_dict())
     assert restored.unit is None
-    status = restored.status(Conditions(when=START + timedelta(days=8)))
+    status = restored.status(when)
+    assert 100 <= status["expected"].value <= 130
+    assert status["unusual_reading"].unit == "W"
+    _feed(restored, 0.1, "kW", scale=1e-3)
+    status = restored.status(when)
     assert 0.1 <= status["expected"].value <= 0.13
+    assert status["unusual_reading"].unit == "kW"
 
 
 def test_hours_since_a_stretch_began_are_real_hours_across_a_clock_change() -> None:

@@ -40,6 +40,8 @@ class ReadingStatus:
     reason: str | None
     counter: bool
     began: datetime | None = None
+    # The unit the values are in ("" for none; None before any reading said).
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,11 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
                 return NOTHING
         return super().on_state(x, entity_id, new, old, source)
 
+    @property
+    def shown_unit(self) -> str | None:
+        """Return the unit values are shown in: the sensor's now, else the learned."""
+        return self.feed.unit if self.unit is None else self.unit
+
     def _shown(self, value: float) -> float:
         """Return a value the feed learned in its unit, in the sensor's unit now."""
         if self.unit is None:
@@ -159,6 +166,7 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
                 reason=feed.reason,
                 counter=feed.counter is True,
                 began=feed.began,
+                unit=self.shown_unit,
             ),
         }
 
