@@ -135,3 +135,21 @@ def test_entity_health_round_trips_and_refuses_nonsense() -> None:
         EntityHealth.from_dict({**health.to_dict(), "available": "yes"})
     with pytest.raises(ValueError, match="version"):
         EntityHealth.from_dict({**health.to_dict(), "version": 9})
+
+
+def test_a_channel_restores_its_entitys_health_or_starts_afresh() -> None:
+    """Stored health of the entity's kind is restored; of another kind, not."""
+    from custom_components.cadence.engine.channels.health import HealthChannel
+    from custom_components.cadence.engine.features import Conditions
+    from custom_components.cadence.engine.layout import HomeLayout, Zone
+
+    zone = Zone(zone_id="z", name="Z", motion=("binary_sensor.m",), lights=("light.l",))
+    home = HomeLayout(zones=(zone,))
+    moved = EntityHealth(MOTION)
+    _run(moved, START, 30, _motion)
+    stored = {"binary_sensor.m": moved.to_dict(), "light.l": moved.to_dict()}
+    light, motion = HealthChannel.for_zone(zone, home, stored, lambda e: None)
+    assert motion.to_dict() == moved.to_dict()
+    assert light.health.kind == LIGHT
+    assert light.to_dict() == EntityHealth(LIGHT).to_dict()
+    assert light.forecast(Conditions(when=START), START) == {}
