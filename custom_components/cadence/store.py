@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,8 @@ class CadenceStore:
             minor_version=STORAGE_MINOR_VERSION,
             atomic_writes=True,
         )
+        # When the state was last handed to Home Assistant to write (None: never).
+        self.last_save: datetime | None = None
 
     @property
     def path(self) -> str:
@@ -111,10 +113,16 @@ class CadenceStore:
 
     def async_delay_save(self, data_func: Any) -> None:
         """Save soon, coalescing bursts of learning into one write."""
-        self._store.async_delay_save(data_func, SAVE_DELAY.total_seconds())
+
+        def data() -> Any:
+            self.last_save = dt_util.utcnow()
+            return data_func()
+
+        self._store.async_delay_save(data, SAVE_DELAY.total_seconds())
 
     async def async_save(self, data: dict[str, Any]) -> None:
         """Save now."""
+        self.last_save = dt_util.utcnow()
         await self._store.async_save(data)
 
     async def async_remove(self) -> None:
