@@ -166,11 +166,7 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         for zone in self.runtime.home.zones:
             for channel in self.pipeline.channels[zone.zone_id]:
                 if isinstance(channel, LevelChannel | HealthChannel):
-                    health = (
-                        channel.feed.health
-                        if isinstance(channel, LevelChannel)
-                        else channel.health.health
-                    )
+                    health = channel.sensor_health
                     since = health.since
                     long_unhealthy = (
                         health.state != "ok"

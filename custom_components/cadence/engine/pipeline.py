@@ -240,21 +240,17 @@ class Pipeline:
         turns untrusted (a stuck sensor sends no event to say so), and find its
         state then, as at a start (not taught), when it is trusted again.
         """
-        states = (
-            (channel.key, channel.health.state)
-            if isinstance(channel, HealthChannel)
-            else (channel.key, channel.feed.health.state)
-            for channel in self.all_channels()
-            if isinstance(channel, HealthChannel | LevelChannel)
-        )
         before = self.unhealthy
         self.unhealthy = frozenset(
-            key for key, state in states if state not in (OK, OFFLINE)
+            channel.key
+            for channel in self.all_channels()
+            if isinstance(channel, HealthChannel | LevelChannel)
+            and channel.sensor_health.state not in (OK, OFFLINE)
         )
+        trusted = self._trusted(lookup)
         for entity_id in before ^ self.unhealthy:
             view = None if entity_id in self.unhealthy else lookup(entity_id)
             found = None if view is None else Reading(view.state, view.attributes)
-            trusted = self._trusted(lookup)
             for zone, channel in self._route.get(entity_id, ()):
                 if channel.kind not in JUDGES:
                     x = self.conditions(zone, when, trusted)

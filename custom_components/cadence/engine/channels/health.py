@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.entity_health import CLIMATE, LIGHT, MOTION, EntityHealth
+from ..models.health import SensorHealth
 from ..states import Reading, Source
 from .base import NOTHING, Facts, Forecast, Outcome
 from .levels import HealthStatus
@@ -55,6 +56,11 @@ class HealthChannel:
             channels.append(cls(entity_id, health))
         return channels
 
+    @property
+    def sensor_health(self) -> SensorHealth:
+        """Return the entity's health."""
+        return self.health.health
+
     def watches(self) -> tuple[str, ...]:
         """Return the entity."""
         return (self.key,)
@@ -80,9 +86,7 @@ class HealthChannel:
 
     def status(self, x: Conditions) -> dict[str, Any]:
         """Return the entity's health."""
-        return {
-            "sensor_health": HealthStatus(self.health.state, self.health.health.since)
-        }
+        return {"sensor_health": HealthStatus.of(self.health.health)}
 
     def forecast(self, x: Conditions, now: datetime) -> dict[str, Forecast]:
         """Return nothing: health is no prediction."""

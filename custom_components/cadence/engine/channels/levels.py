@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 from ..features import Conditions
 from ..layout import HomeLayout, Zone
 from ..models.anomaly import ActivityWatch
+from ..models.health import SensorHealth
 from ..models.level_feed import LevelFeed
 from ..states import Reading, Source, convert, finite
 from .base import NOTHING, Facts, Forecast, Outcome, sample_confidence
@@ -50,6 +51,11 @@ class HealthStatus:
 
     state: str
     since: datetime | None
+
+    @classmethod
+    def of(cls, health: SensorHealth) -> Self:
+        """Return what a sensor's health says now."""
+        return cls(health.state, health.since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +148,15 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         """Restore a sensor's feed."""
         return LevelFeed.from_dict(data)
 
+    @property
+    def sensor_health(self) -> SensorHealth:
+        """Return the sensor's health, judged by its feed."""
+        return self.feed.health
+
     def status(self, x: Conditions) -> dict[str, Any]:
         """Return the expected value, whether readings are unusual, sensor health."""
         feed = self.feed
-        health = HealthStatus(feed.health.state, feed.health.since)
+        health = HealthStatus.of(feed.health)
         expected = feed.expected(x)
         if expected is None:
             return {"sensor_health": health}

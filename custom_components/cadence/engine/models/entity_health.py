@@ -6,7 +6,8 @@ again and again, and `stuck` when what it reports has not changed for far longer
 than it ever usually does (see `evidence.Frozen`): a motion sensor on for a whole
 day, a thermostat whose room temperature has read one value since yesterday.
 Lights are judged offline and flapping only: a lamp left on is not a fault of the
-lamp, and one offline (switched off at the wall) is named in no repair issue. Readings of an unhealthy entity are not learned (the pipeline hides them).
+lamp, and one offline (switched off at the wall) is named in no repair issue.
+Readings of an unhealthy entity are not learned (the pipeline hides them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from ..codec import check_version, iso, number
-from ..states import Reading, finite
+from ..states import NO_VALUE_STATES, Reading, finite
 from .anomaly import aware_time, elapsed
 from .evidence import Frozen
 from .health import OFFLINE, OK, SensorHealth
@@ -27,7 +28,6 @@ CLIMATE = "climate"
 LIGHT = "light"
 KINDS = (MOTION, CLIMATE, LIGHT)
 
-_SKIP = ("unknown", "unavailable")
 # A thermostat's room temperature, in half-degree steps, may hold one value for
 # many hours at its setpoint: it is stuck only after a whole day of it as well.
 MIN_STUCK_H = {CLIMATE: 24.0}
@@ -80,7 +80,7 @@ class EntityHealth:
 
     def update(self, when: datetime, new: Reading | None) -> None:
         """Take a reported state (None: the entity is gone)."""
-        available = new is not None and new.state not in _SKIP
+        available = new is not None and new.state not in NO_VALUE_STATES
         self.health.reading(when, 1.0 if available else None, self._available)
         self._available = available
         self._reading = None if new is None or not available else self._value(new)

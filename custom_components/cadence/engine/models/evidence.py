@@ -8,8 +8,8 @@ readings have not moved for so long at these hours of the week: a fridge that
 stops cycling, a meter stuck at its last value, heating that no longer runs in
 the hours it always does. `Frozen` measures how long the readings have repeated one
 value exactly, against this sensor's usual longest repeat: a meter frozen at 1092 W
-while the water heater's readings always jitter. `HourHabit`, the share of days an hour of the week sees
-something happen, is also the habit of a zone's motion.
+while the water heater's readings always jitter. `HourHabit`, the share of days an
+hour of the week sees something happen, is also the habit of a zone's motion.
 """
 
 from __future__ import annotations

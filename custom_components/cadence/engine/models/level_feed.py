@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 
 from ..codec import as_list, check_version, integer, iso, number, optional_number
 from ..features import AWAY, Conditions
-from ..states import finite
+from ..states import NO_VALUE_STATES, finite
 from .anomaly import Verdict, aware_time, elapsed, skipped_counts
 from .evidence import OFF_SHARE, Z_CAP, Excursion, Frozen, Stillness
 from .health import OK, SensorHealth
@@ -52,8 +52,6 @@ COUNTER_AFTER = timedelta(days=1)
 REASONS = (None, "high", "low", "still")
 # The feed's own layout; its model's state carries the model's version.
 VERSION = 2
-
-_SKIP = ("unknown", "unavailable")
 
 
 class LevelFeed:
@@ -325,7 +323,7 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
 def _reason(state: str) -> str:
     """Return why a state that is not a finite number was skipped."""
     text = state.strip().lower()
-    if text in _SKIP:
+    if text in NO_VALUE_STATES:
         return text
     try:
         float(text)
