@@ -21,7 +21,7 @@ from .inputs import StateLookup, conditions_from, planning_conditions
 from .layout import HomeLayout, Zone
 from .models.activity import ActivityTracker
 from .models.health import OFFLINE, OK
-from .states import Reading, Source, convert, finite
+from .states import Reading, Source, finite
 
 # Readings in these units say "busy" by changing (climate), any other by their level.
 CLIMATE_UNITS = ("°C", "°F", "K", "%")
@@ -290,10 +290,8 @@ class Pipeline:
             if (state := lookup(entity_id)) is not None
         }
         power: dict[str, float | None] = {}
-        learned_in = {
-            c.key: c.feed.unit
-            for c in self.channels[zone.zone_id]
-            if isinstance(c, LevelChannel)
+        levels = {
+            c.key: c for c in self.channels[zone.zone_id] if isinstance(c, LevelChannel)
         }
         for sensor in zone.power:
             if (state := lookup(sensor)) is not None:
@@ -301,10 +299,9 @@ class Pipeline:
                 kind = climate if unit in CLIMATE_UNITS else power
                 value = finite(state.state)
                 # In the unit its feed learns in: a switch to kW is not a quiet zone.
-                to = learned_in.get(sensor)
-                if value is not None and to is not None:
-                    shown = convert(value, str(unit or ""), to)
-                    value = value if shown is None else shown
+                level = levels.get(sensor)
+                if value is not None and level is not None:
+                    value = level.in_learned_unit(value, state.attributes)
                 kind[sensor] = value
         self.activity_now[zone.zone_id] = self.activity[zone.zone_id].update(
             power, climate

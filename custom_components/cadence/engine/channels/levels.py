@@ -100,21 +100,34 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
         value = None if new is None else finite(new.state)
         if new is None or value is None:
             return super().on_state(x, entity_id, new, old, source)
-        feed = self.feed
-        # A number without a unit keeps the unit learned (an attribute dropped).
-        said = new.attributes.get("unit_of_measurement")
-        unit = self.unit = feed.unit if said is None and feed.unit else str(said or "")
-        if feed.unit is None:
-            feed.unit = unit
-        elif unit != feed.unit:
-            converted = convert(value, unit, feed.unit)
-            if converted is None:
-                self.feed = feed = self.new_feed(new.attributes)
-                feed.unit = unit
+        unit = self.unit = self._unit_of(new.attributes)
+        state = new.state
+        if self.feed.unit is None:
+            self.feed.unit = unit
+        elif unit != self.feed.unit:
+            converted = convert(value, unit, self.feed.unit)
+            if converted is None:  # another quantity: another sensor, learned anew
+                self.feed = self.new_feed(new.attributes)
+                self.feed.unit = unit
             else:
-                feed.update(x.when, repr(converted))
-                return NOTHING
-        return super().on_state(x, entity_id, new, old, source)
+                state = repr(converted)
+        self.feed.update(x.when, state)
+        return NOTHING
+
+    def _unit_of(self, attributes: Mapping[str, Any]) -> str:
+        """Return the unit a reading is in; one without keeps the unit learned."""
+        said = attributes.get("unit_of_measurement")
+        if said is None and self.feed.unit:
+            return self.feed.unit  # an attribute dropped for one report
+        return str(said or "")
+
+    def in_learned_unit(self, value: float, attributes: Mapping[str, Any]) -> float:
+        """Return a reading with these attributes in the unit the feed learns in.
+
+        As it is while the feed knows no unit, or the units do not convert.
+        """
+        learned = convert(value, self._unit_of(attributes), self.feed.unit)
+        return value if self.feed.unit is None or learned is None else learned
 
     @property
     def shown_unit(self) -> str | None:
@@ -123,9 +136,7 @@ class LevelChannel(EntityFeedChannel[LevelFeed]):
 
     def _shown(self, value: float) -> float:
         """Return a value the feed learned in its unit, in the sensor's unit now."""
-        if self.unit is None:
-            return value
-        shown = convert(value, self.feed.unit, self.unit)
+        shown = convert(value, self.feed.unit, self.shown_unit)
         return value if shown is None else shown
 
     @staticmethod
