@@ -95,16 +95,21 @@ async def _run(
     freezer: FrozenDateTimeFactory,
     hours: float,
     watts: Any = fridge_w,
+    attributes: dict[str, str] = WATTS,
+    entity_id: str = UNUSUAL,
 ) -> list[str]:
-    """Move on in five-minute steps with the fridge reading watts(now); log states."""
+    """Move on in five-minute steps with the fridge reading watts(now); log states.
+
+    The fridge reports with these attributes (its unit); entity_id's states are logged.
+    """
     seen = []
     for _ in range(int(hours * 12)):
         freezer.tick(timedelta(minutes=5))
         now = dt_util.now()
-        hass.states.async_set(FRIDGE, f"{watts(now):.1f}", WATTS)
+        hass.states.async_set(FRIDGE, f"{watts(now):.1f}", attributes)
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
-        seen.append(hass.states.get(UNUSUAL).state)
+        seen.append(hass.states.get(entity_id).state)
     return seen
 
 
@@ -364,14 +369,7 @@ async def test_a_sensor_switched_from_w_to_kw_keeps_what_it_learned(
     """
     await set_up_trained(hass, power_entry, hass_storage, "100.0")
     kilowatts = {**WATTS, "unit_of_measurement": "kW"}
-    seen = []
-    for _ in range(4 * 12):
-        freezer.tick(timedelta(minutes=5))
-        kw = fridge_w(dt_util.now()) / 1000
-        hass.states.async_set(FRIDGE, f"{kw:.3f}", kilowatts)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
-        seen.append(hass.states.get(UNUSUAL).state)
+    seen = await _run(hass, freezer, 4, lambda now: fridge_w(now) / 1000, kilowatts)
     assert seen == ["off"] * 48
     expected = hass.states.get(EXPECTED)
     assert expected.attributes["unit_of_measurement"] == "kW"
@@ -382,13 +380,8 @@ async def test_a_sensor_switched_from_w_to_kw_keeps_what_it_learned(
     saved = hass_storage[STORAGE_KEY]["data"]["levels"][FRIDGE]
     assert saved["unit"] == "W"
     assert saved["value"] == 100.0  # 0.100 kW at 16:02, learned as watts
-    for _ in range(8 * 12):
-        freezer.tick(timedelta(minutes=5))
-        hass.states.async_set(FRIDGE, "0.0", kilowatts)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+    assert (await _run(hass, freezer, 8, lambda now: 0.0, kilowatts))[-1] == "on"
     state = hass.states.get(UNUSUAL)
-    assert state.state == "on"
     assert state.attributes["reason"].startswith(
         "Living room fridge power has read 0 kW"
     )
@@ -427,13 +420,9 @@ async def test_the_reason_is_said_in_the_homes_language(
         )
         if entry.translation_key == "unusual_reading" and FRIDGE in entry.unique_id
     ]
-    for _ in range(8 * 12):
-        freezer.tick(timedelta(minutes=5))
-        hass.states.async_set(FRIDGE, "0.0", WATTS)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+    seen = await _run(hass, freezer, 8, lambda now: 0.0, entity_id=entity_id)
+    assert seen[-1] == "on"
     state = hass.states.get(entity_id)
-    assert state.state == "on"
     reason = state.attributes["reason"]
     assert reason.startswith(start)
     assert "{" not in reason
