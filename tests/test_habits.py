@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -250,7 +251,7 @@ async def test_get_schedule_gives_the_zones_and_lights_week(
     zone = await hass.services.async_call(
         DOMAIN,
         "get_schedule",
-        {"zone": living_room.id},
+        {"zone": living_room.id, "format": "slots"},
         blocking=True,
         return_response=True,
     )
@@ -272,7 +273,7 @@ async def test_get_schedule_gives_the_zones_and_lights_week(
     light = await hass.services.async_call(
         DOMAIN,
         "get_schedule",
-        {"entity_id": LIGHT},
+        {"entity_id": LIGHT, "format": "slots"},
         blocking=True,
         return_response=True,
     )
@@ -280,6 +281,46 @@ async def test_get_schedule_gives_the_zones_and_lights_week(
     assert light["days"]["friday"][40] > 50 > light["days"]["friday"][16]
     # An on/off lamp has no brightness to schedule.
     assert "brightness" not in light
+
+    # By default the week reads as the stretches when each is likely.
+    zone_blocks = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"zone": living_room.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert zone_blocks["format"] == "changes"
+    assert zone_blocks["likely_from"] == 50
+    assert "slot_minutes" not in zone_blocks
+    for day, slots in zone["days"].items():
+        found = zone_blocks["days"][day]
+        assert found, day
+        covered = [s for block in found for s in _slots_of(block)]
+        assert covered == [i for i, value in enumerate(slots) if value >= 50]
+        assert all(block["probability"] >= 50 for block in found)
+        assert all("brightness" not in block for block in found)
+    light_blocks = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"entity_id": LIGHT},
+        blocking=True,
+        return_response=True,
+    )
+    assert any(
+        block["start"] <= "20:00" < block["end"]
+        for block in light_blocks["days"]["friday"]
+    )
+
+
+def _slots_of(block: dict[str, Any]) -> range:
+    """Return the half-hour slots a {start, end} block covers."""
+
+    def slot(clock: str) -> int:
+        hours, minutes = clock.split(":")
+        return (int(hours) * 60 + int(minutes)) // 30
+
+    return range(slot(block["start"]), slot(block["end"]))
 
 
 async def test_renamed_outdoor_and_workday_sensors_are_followed(

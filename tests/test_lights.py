@@ -128,13 +128,23 @@ async def test_a_persons_lamp_shows_its_habit_and_preferred_brightness(
     week = await hass.services.async_call(
         DOMAIN,
         "get_schedule",
-        {"entity_id": LIGHT},
+        {"entity_id": LIGHT, "format": "slots"},
         blocking=True,
         return_response=True,
     )
     assert week["brightness"]["unit"] == "%"
     assert week["brightness"]["days"]["monday"][41] == pytest.approx(30.2, abs=0.1)
     assert week["color_temp"]["days"]["sunday"][0] == 2700
+    blocks = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"entity_id": LIGHT},
+        blocking=True,
+        return_response=True,
+    )
+    evening = [b for b in blocks["days"]["monday"] if b["start"] <= "20:30" < b["end"]]
+    assert len(evening) == 1
+    assert evening[0]["brightness"] == pytest.approx(30.2, abs=1.0)
 
 
 @pytest.mark.freeze_time("2026-11-16 00:02:00+01:00")

@@ -30,7 +30,7 @@ async def test_get_schedule_returns_the_learned_week(
 ) -> None:
     """The schedule is 7 days of 48 half-hour setpoints in the home's unit."""
     await set_temperature(hass, 20.5)
-    response = await _call(hass, "get_schedule", entity_id=THERMOSTAT)
+    response = await _call(hass, "get_schedule", entity_id=THERMOSTAT, format="slots")
     assert list(response["days"]) == [
         "monday",
         "tuesday",
@@ -43,6 +43,50 @@ async def test_get_schedule_returns_the_learned_week(
     assert all(len(slots) == 48 for slots in response["days"].values())
     assert response["days"]["monday"][14] == pytest.approx(20.5, abs=0.05)
     assert response == snapshot
+
+
+@pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+async def test_get_schedule_reads_as_each_days_changes(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: Any
+) -> None:
+    """By default each day is the list of setpoint changes, merged within a step."""
+    await set_temperature(hass, 20.5)
+    freezer.move_to("2026-11-23 22:00:00+01:00")
+    await set_temperature(hass, 17.0)
+    slots = await _call(hass, "get_schedule", entity_id=THERMOSTAT, format="slots")
+    response = await _call(hass, "get_schedule", entity_id=THERMOSTAT)
+    assert response["format"] == "changes"
+    # The thermostat's own step: generic_thermostat states its precision, 0.1 °C.
+    step = hass.states.get(THERMOSTAT).attributes["target_temp_step"]
+    assert response["step"] == step == 0.1
+    assert "slot_minutes" not in response
+    for day, changes in response["days"].items():
+        assert changes[0]["start"] == "00:00"
+        starts = [change["start"] for change in changes]
+        assert starts == sorted(set(starts))
+        # Every half hour lies within one step of the setpoint in force then.
+        for slot, value in enumerate(slots["days"][day]):
+            clock = f"{slot // 2:02d}:{slot % 2 * 30:02d}"
+            current = [c for c in changes if c["start"] <= clock][-1]
+            assert abs(value - current["setpoint"]) < step + 0.05, (day, clock)
+    monday = response["days"]["monday"]
+    assert len(monday) >= 2
+    assert {change["setpoint"] for change in monday} >= {20.5, 17.0}
+
+
+async def test_the_thermostats_own_step_merges_the_schedule(
+    hass: HomeAssistant,
+) -> None:
+    """A thermostat's target_temp_step wins; without one, 0.5 °C or 1 °F."""
+    from homeassistant.const import UnitOfTemperature
+
+    from custom_components.cadence.services import _step
+
+    hass.states.async_set("climate.stepped", "heat", {"target_temp_step": 0.1})
+    hass.states.async_set("climate.odd", "heat", {"target_temp_step": "big"})
+    assert _step(hass, "climate.stepped", UnitOfTemperature.CELSIUS) == 0.1
+    assert _step(hass, "climate.odd", UnitOfTemperature.CELSIUS) == 0.5
+    assert _step(hass, "climate.gone", UnitOfTemperature.FAHRENHEIT) == 1.0
 
 
 @pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")

@@ -11,7 +11,12 @@ from homeassistant.components.climate.const import (
     ATTR_TARGET_TEMP_LOW,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, ATTR_TIME
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    ATTR_TIME,
+    UnitOfTemperature,
+)
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -24,6 +29,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from . import schedule
 from .const import (
     CONF_AREA,
     DEFAULT_HISTORY_DAYS,
@@ -48,7 +54,10 @@ ATTR_DAYS = "days"
 ATTR_STATISTICS_DAYS = "statistics_days"
 ATTR_SETPOINT = "setpoint"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-SLOT_MINUTES = 30
+SLOT_MINUTES = schedule.SLOT_MINUTES
+ATTR_FORMAT = "format"
+FORMATS = ("changes", "slots")
+ATTR_TARGET_TEMP_STEP = "target_temp_step"
 # What a light adds to its on-probability: the brightness and colour people choose.
 PREFERENCES = (("brightness", "%"), ("color_temp", "K"))
 
@@ -61,7 +70,12 @@ _SUBJECT = {
     ),
 }
 _HAS_SUBJECT = cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE)
-GET_SCHEDULE_SCHEMA = vol.All(vol.Schema(_SUBJECT), _HAS_SUBJECT)
+GET_SCHEDULE_SCHEMA = vol.All(
+    vol.Schema(
+        {**_SUBJECT, vol.Optional(ATTR_FORMAT, default=FORMATS[0]): vol.In(FORMATS)}
+    ),
+    _HAS_SUBJECT,
+)
 PREDICT_SCHEMA = vol.All(
     vol.Schema({**_SUBJECT, vol.Optional(ATTR_TIME): cv.datetime}), _HAS_SUBJECT
 )
@@ -197,17 +211,39 @@ async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
     setpoint: str = call.data[ATTR_SETPOINT]
     model = _model(runtime, entity_id, setpoint)
     home = runtime.home
-    week = model.schedule(dt_util.now())
-    return {
+    week = [
+        [home.from_celsius(value) for value in slots]
+        for slots in model.schedule(dt_util.now())
+    ]
+    answer: dict[str, Any] = {
         "entity_id": entity_id,
         "setpoint": setpoint,
         "unit": str(home.unit),
-        "slot_minutes": SLOT_MINUTES,
-        "days": {
-            day: [_round(home.from_celsius(value)) for value in slots]
-            for day, slots in zip(DAYS, week, strict=True)
-        },
+        ATTR_FORMAT: call.data[ATTR_FORMAT],
     }
+    if call.data[ATTR_FORMAT] == "slots":
+        answer["slot_minutes"] = SLOT_MINUTES
+        answer["days"] = {
+            day: [_round(value) for value in slots]
+            for day, slots in zip(DAYS, week, strict=True)
+        }
+        return answer
+    step = _step(call.hass, entity_id, home.unit)
+    answer["step"] = step
+    answer["days"] = {
+        day: schedule.changes(slots, step)
+        for day, slots in zip(DAYS, week, strict=True)
+    }
+    return answer
+
+
+def _step(hass: HomeAssistant, entity_id: str, unit: str) -> float:
+    """Return the thermostat's setpoint step: its own, else 0.5 °C or 1 °F."""
+    state = hass.states.get(entity_id)
+    step = None if state is None else state.attributes.get(ATTR_TARGET_TEMP_STEP)
+    if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
+        return float(step)
+    return 1.0 if unit == UnitOfTemperature.FAHRENHEIT else 0.5
 
 
 async def _async_predict(call: ServiceCall) -> ServiceResponse:
@@ -360,7 +396,7 @@ def _habit_schedule(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any
     zone, channel, quantity, subject = _habit_channel(runtime, call)
     now = dt_util.now()
     first = now.date() + timedelta(days=7)
-    days: dict[str, list[float | None]] = {}
+    days: dict[str, list[float]] = {}
     preferences: dict[str, dict[str, list[float | None]]] = {}
     for offset in range(7):
         day = first + timedelta(days=offset)
@@ -384,9 +420,15 @@ def _habit_schedule(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any
         _subject_key(quantity): subject,
         "quantity": quantity,
         "unit": "%",
-        "slot_minutes": SLOT_MINUTES,
-        "days": {name: days[name] for name in DAYS},
+        ATTR_FORMAT: call.data[ATTR_FORMAT],
     }
+    if call.data[ATTR_FORMAT] == "changes":
+        brightness = preferences.get("brightness", {})
+        answer["likely_from"] = schedule.LIKELY
+        answer["days"] = {d: schedule.blocks(days[d], brightness.get(d)) for d in DAYS}
+        return answer
+    answer["slot_minutes"] = SLOT_MINUTES
+    answer["days"] = {name: days[name] for name in DAYS}
     for name, unit in PREFERENCES:
         week = preferences.get(name, {})
         if any(v is not None for values in week.values() for v in values):
