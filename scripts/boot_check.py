@@ -16,6 +16,9 @@ Run through `scripts/boot_check` (after scripts/setup). Steps:
    thermostats) and `/` serves the frontend; Home Assistant stops on SIGTERM with
    exit code 0; and the log has no ERROR or CRITICAL record that names Cadence,
    and no integration that failed to set up.
+5. Before it stops: the dashboard card in a real browser (scripts/browser_check.py:
+   Debian's Chromium driven by Playwright, English and German); screenshots go to
+   $BOOT_CHECK_SCREENSHOTS (default: the temporary directory).
 
 BOOT_CHECK_KEEP=1 keeps the temporary directory for a look at the log.
 """
@@ -37,6 +40,8 @@ import time
 from typing import Any
 import urllib.error
 import urllib.request
+
+from browser_check import BrowserCheckError, check_card, seed_dashboard
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
@@ -292,6 +297,8 @@ def main() -> int:
     port = free_port()
     write_config(config_dir, port)
     seed_config_entry(config_dir)
+    seed_dashboard(config_dir)
+    shots_dir = Path(os.environ.get("BOOT_CHECK_SCREENSHOTS") or config_dir / "shots")
     log = config_dir / "home-assistant.log"
     output = config_dir / "stdout.log"
     say(f"starting Home Assistant in {config_dir} on 127.0.0.1:{port}")
@@ -313,7 +320,9 @@ def main() -> int:
             say(f"Home Assistant started in {time.monotonic() - started:.1f} s")
             check_report(report)
             check_http(port, report["token"])
-        except CheckError as err:
+            for shot in check_card(port, report["token"], shots_dir):
+                say(f"screenshot: {shot}")
+        except (CheckError, BrowserCheckError) as err:
             failure = str(err)
         finally:
             code = stop(proc)

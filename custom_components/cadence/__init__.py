@@ -9,12 +9,14 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_register_card
 from .const import DEFAULT_STATISTICS_DAYS, DOMAIN, LOGGER, PLATFORMS
 from .coordinator import CadenceCoordinator
 from .repairs import async_create_unreadable_state_issue, async_delete_all_issues
 from .runtime import CadenceRuntime
 from .services import async_setup_services
 from .store import CadenceStore, UnreadableStoreError
+from .websocket import async_setup_websocket
 
 type CadenceConfigEntry = ConfigEntry[CadenceRuntime]
 
@@ -22,8 +24,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register Cadence's actions."""
+    """Register Cadence's actions and its dashboard card."""
     async_setup_services(hass)
+    async_setup_websocket(hass)
+    await async_register_card(hass)
     return True
 
 

@@ -104,7 +104,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     hass.services.async_register(
         DOMAIN,
         SERVICE_GET_SCHEDULE,
-        _async_get_schedule,
+        async_get_schedule,
         schema=GET_SCHEDULE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
@@ -202,7 +202,7 @@ def _round(value: float) -> float:
     return round(value, 1)
 
 
-async def _async_get_schedule(call: ServiceCall) -> ServiceResponse:
+async def async_get_schedule(call: ServiceCall) -> ServiceResponse:
     """Return the learned week of a thermostat, a zone's occupancy or a light."""
     runtime = _runtime(call.hass)
     if _asks_habit(call):

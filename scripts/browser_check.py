@@ -1,0 +1,272 @@
+"""Check Cadence's dashboard card in a real browser against a running Home Assistant.
+
+scripts/boot_check calls `check_card` once Home Assistant has started with the
+develop configuration, a Cadence entry and the dashboard `seed_dashboard` wrote.
+Debian's Chromium (/usr/bin/chromium, or $CADENCE_CHROMIUM) is driven headless by
+Playwright (from PyPI; no browser download). Steps:
+
+1. A person chooses a setpoint on the living-room thermostat (through the REST API,
+   so the change carries a user) and `cadence.get_schedule` answers the week.
+2. For English and German (the browser's language, which Home Assistant follows):
+   the dashboard is opened as the logged-in user; the card picker's list
+   (`window.customCards`) offers the card under its translated name; the card for
+   the living room draws seven days whose changes are exactly the action's answer
+   and whose day names are in that language; the card for the bedroom thermostat,
+   which has learned nothing, says so in that language. A screenshot of each card
+   is written to the screenshot folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import json
+import os
+from pathlib import Path
+import tempfile
+import time
+from typing import Any
+import urllib.error
+import urllib.request
+
+CARD = "cadence-schedule-card"
+LEARNED = "climate.living_room_thermostat"
+UNLEARNED = "climate.bedroom_thermostat"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# What each language must show: the card picker's name, Monday's short name, and
+# the message of a thermostat that has learned nothing.
+LANGUAGES = {
+    "en": ("Cadence schedule", "Mon", "Nothing learned yet"),
+    "de": ("Cadence-Zeitplan", "Mo", "Noch nichts gelernt"),
+}
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+TIMEOUT_MS = 60_000
+
+
+class BrowserCheckError(Exception):
+    """The card did not show what it must."""
+
+
+def seed_dashboard(config_dir: Path) -> None:
+    """Write onboarding as done and a default dashboard with two Cadence cards."""
+    storage = config_dir / ".storage"
+    storage.mkdir(exist_ok=True)
+    onboarding = {
+        "version": 4,
+        "minor_version": 1,
+        "key": "onboarding",
+        "data": {"done": ["user", "core_config", "analytics", "integration"]},
+    }
+    (storage / "onboarding").write_text(json.dumps(onboarding), encoding="utf-8")
+    cards = [
+        {"type": f"custom:{CARD}", "entity": LEARNED, "zone": "living_room"},
+        {"type": f"custom:{CARD}", "entity": UNLEARNED},
+    ]
+    lovelace = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "lovelace",
+        "data": {"config": {"views": [{"title": "Home", "cards": cards}]}},
+    }
+    (storage / "lovelace").write_text(json.dumps(lovelace), encoding="utf-8")
+
+
+def _post(port: int, token: str, path: str, data: dict[str, Any]) -> Any:
+    """POST JSON to the REST API as the logged-in user; return the JSON answer."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(data).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def _learned_week(port: int, token: str) -> dict[str, Any]:
+    """Choose a setpoint as a person; return the week get_schedule answers then."""
+    _post(
+        port,
+        token,
+        "/api/services/climate/set_temperature",
+        {"entity_id": LEARNED, "temperature": 21.5},
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            answer = _post(
+                port,
+                token,
+                "/api/services/cadence/get_schedule?return_response",
+                {"entity_id": LEARNED},
+            )
+        except urllib.error.HTTPError as err:
+            if time.monotonic() > deadline:
+                msg = f"get_schedule kept failing after a person's change: {err}"
+                raise BrowserCheckError(msg) from err
+            time.sleep(0.5)
+        else:
+            week: dict[str, Any] = answer["service_response"]
+            return week
+
+
+def _login_script(token: str) -> str:
+    """Return a script that stores the access token as the frontend keeps it."""
+    tokens = {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "refresh_token": "",
+    }
+    return (
+        "const t = " + json.dumps(tokens) + ";"
+        "t.hassUrl = location.origin; t.clientId = location.origin + '/';"
+        "t.expires = Date.now() + 3600 * 1000;"
+        "localStorage.setItem('hassTokens', JSON.stringify(t));"
+    )
+
+
+def _card_state(card_index: int) -> str:
+    """Return a page function reading what one card draws (days and changes)."""
+    return (
+        "() => { const card = [...deepAll(document, '" + CARD + "')]"
+        "["
+        + str(card_index)
+        + "]; if (!card) return null; const root = card.shadowRoot;"
+        " return {text: root.textContent,"
+        "  days: [...root.querySelectorAll('.day[data-day]')].map(d => ({"
+        "   day: d.dataset.day, name: d.querySelector('.name').textContent,"
+        "   changes: [...d.querySelectorAll('.segment')].map(s => ({"
+        "    start: s.dataset.start, setpoint: Number(s.dataset.setpoint)}))})),"
+        "  occupancy: root.querySelectorAll('.presence').length}; }"
+    )
+
+
+# Finds elements through every open shadow root (Home Assistant nests many).
+DEEP_ALL = """
+window.deepAll = function* (root, selector) {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    const scope = node.shadowRoot || node;
+    for (const found of scope.querySelectorAll(selector)) yield found;
+    for (const child of scope.querySelectorAll('*')) {
+      if (child.shadowRoot) stack.push(child);
+    }
+  }
+};
+"""
+
+
+def _wait(page: Any, probe: Callable[[], Any], what: str) -> Any:
+    """Poll a check on the page until it returns something truthy."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        page.wait_for_timeout(250)
+    shot = Path(tempfile.gettempdir()) / "browser_check-failure.png"
+    page.screenshot(path=str(shot))
+    msg = f"timed out waiting for {what} (the page as it was: {shot})"
+    raise BrowserCheckError(msg)
+
+
+def _check_language(
+    browser: Any, port: int, token: str, language: str, week: dict[str, Any], out: Path
+) -> list[Path]:
+    """Open the dashboard in one language and check both cards; return screenshots."""
+    picker_name, monday, nothing = LANGUAGES[language]
+    context = browser.new_context(
+        locale=language, viewport={"width": 1100, "height": 900}
+    )
+    context.add_init_script(_login_script(token) + DEEP_ALL)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(f"http://127.0.0.1:{port}/lovelace/0", wait_until="load")
+    learned = _wait(
+        page,
+        lambda: (s := page.evaluate(_card_state(0))) and s["days"] and s,
+        f"the living-room card to draw the week ({language})",
+    )
+    unlearned = _wait(
+        page,
+        lambda: (s := page.evaluate(_card_state(1))) and nothing in s["text"] and s,
+        f"the bedroom card to say it has learned nothing ({language})",
+    )
+    if errors:
+        msg = f"the page raised errors ({language}): {errors}"
+        raise BrowserCheckError(msg)
+    drawn = {d["day"]: d["changes"] for d in learned["days"]}
+    if sum(len(changes) for changes in drawn.values()) < 14:
+        msg = f"a fortnight of routine should draw changes on each day: {drawn}"
+        raise BrowserCheckError(msg)
+    expected = {
+        day: [
+            {"start": c["start"], "setpoint": c["setpoint"]} for c in week["days"][day]
+        ]
+        for day in DAYS
+    }
+    if drawn != expected:
+        msg = f"the card draws {drawn}, get_schedule answers {expected}"
+        raise BrowserCheckError(msg)
+    names = [d["name"] for d in learned["days"]]
+    if names[0].rstrip(".") != monday:
+        msg = f"day names are not in {language}: {names}"
+        raise BrowserCheckError(msg)
+    picker = page.evaluate(
+        "() => (window.customCards || []).map(c => [c.type, c.name])"
+    )
+    if [CARD, picker_name] not in picker:
+        msg = f"the card picker does not offer {picker_name!r} ({language}): {picker}"
+        raise BrowserCheckError(msg)
+    shots = []
+    for index, element in enumerate(page.locator(CARD).all()):
+        path = out / f"card-{language}-{index + 1}.png"
+        element.screenshot(path=str(path))
+        shots.append(path)
+    print(
+        f"browser_check: {language}: card picker offers {picker_name!r}; the week "
+        f"({sum(len(c) for c in drawn.values())} changes, days {names[0]}..{names[-1]}) "
+        f"matches get_schedule; the unlearned thermostat says {nothing!r}; "
+        f"occupancy strips: {learned['occupancy']}",
+        flush=True,
+    )
+    del unlearned
+    context.close()
+    return shots
+
+
+def check_card(port: int, token: str, out: Path) -> list[Path]:
+    """Run the browser check; return the screenshots written."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    chromium = os.environ.get("CADENCE_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        msg = f"no Chromium at {chromium} (apt-get install chromium, or set CADENCE_CHROMIUM)"
+        raise BrowserCheckError(msg)
+    out.mkdir(parents=True, exist_ok=True)
+    week = _learned_week(port, token)
+    shots: list[Path] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=list(CHROMIUM_ARGS)
+        )
+        try:
+            for language in LANGUAGES:
+                shots += _check_language(browser, port, token, language, week, out)
+        finally:
+            browser.close()
+    return shots
