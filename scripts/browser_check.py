@@ -12,8 +12,10 @@ Playwright (from PyPI; no browser download). Steps:
    (`window.customCards`) offers the card under its translated name; the card for
    the living room draws seven days whose changes are exactly the action's answer
    and whose day names are in that language; the card for the bedroom thermostat,
-   which has learned nothing, says so in that language. A screenshot of each card
-   is written to the screenshot folder.
+   which has learned nothing, says so in that language. Then the card is added as
+   a person adds it: edit the dashboard, Add card, search "Cadence", pick the card
+   (its translated name), save; the new card must draw a week. Screenshots of each
+   card, the picker and the editor are written to the screenshot folder.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ CARD = "cadence-schedule-card"
 LEARNED = "climate.living_room_thermostat"
 UNLEARNED = "climate.bedroom_thermostat"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# What each language must show: the card picker's name, Monday's short name, and
-# the message of a thermostat that has learned nothing.
+# What each language must show: the card picker's name, Monday's short name, the
+# message of a thermostat that has learned nothing, and the editor's save button.
 LANGUAGES = {
-    "en": ("Cadence schedule", "Mon", "Nothing learned yet"),
-    "de": ("Cadence-Zeitplan", "Mo", "Noch nichts gelernt"),
+    "en": ("Cadence schedule", "Mon", "Nothing learned yet", "Save"),
+    "de": ("Cadence-Zeitplan", "Mo", "Noch nichts gelernt", "Speichern"),
 }
 CHROMIUM_ARGS = (
     "--headless",
@@ -137,20 +139,23 @@ def _login_script(token: str) -> str:
     )
 
 
-def _card_state(card_index: int) -> str:
-    """Return a page function reading what one card draws (days and changes)."""
-    return (
-        "() => { const card = [...deepAll(document, '" + CARD + "')]"
-        "["
-        + str(card_index)
-        + "]; if (!card) return null; const root = card.shadowRoot;"
-        " return {text: root.textContent,"
-        "  days: [...root.querySelectorAll('.day[data-day]')].map(d => ({"
-        "   day: d.dataset.day, name: d.querySelector('.name').textContent,"
-        "   changes: [...d.querySelectorAll('.segment')].map(s => ({"
-        "    start: s.dataset.start, setpoint: Number(s.dataset.setpoint)}))})),"
-        "  occupancy: root.querySelectorAll('.presence').length}; }"
-    )
+# Reads what every Cadence card on the page draws: its thermostat, text, days.
+CARDS = (
+    "() => [...deepAll(document, '" + CARD + "')].filter(c => c.isConnected"
+    " && c.offsetParent !== null).map(card => { const root = card.shadowRoot;"
+    " return {entity: card._config && card._config.entity, text: root.textContent,"
+    "  days: [...root.querySelectorAll('.day[data-day]')].map(d => ({"
+    "   day: d.dataset.day, name: d.querySelector('.name').textContent,"
+    "   changes: [...d.querySelectorAll('.segment')].map(s => ({"
+    "    start: s.dataset.start, setpoint: Number(s.dataset.setpoint)}))})),"
+    "  occupancy: root.querySelectorAll('.presence').length}; })"
+)
+
+
+def _card_of(page: Any, entity_id: str) -> dict[str, Any] | None:
+    """Return what the first shown card of a thermostat draws, None if none."""
+    cards: list[dict[str, Any]] = page.evaluate(CARDS)
+    return next((card for card in cards if card["entity"] == entity_id), None)
 
 
 # Finds elements through every open shadow root (Home Assistant nests many).
@@ -187,7 +192,7 @@ def _check_language(
     browser: Any, port: int, token: str, language: str, week: dict[str, Any], out: Path
 ) -> list[Path]:
     """Open the dashboard in one language and check both cards; return screenshots."""
-    picker_name, monday, nothing = LANGUAGES[language]
+    picker_name, monday, nothing, save = LANGUAGES[language]
     context = browser.new_context(
         locale=language, viewport={"width": 1100, "height": 900}
     )
@@ -198,12 +203,12 @@ def _check_language(
     page.goto(f"http://127.0.0.1:{port}/lovelace/0", wait_until="load")
     learned = _wait(
         page,
-        lambda: (s := page.evaluate(_card_state(0))) and s["days"] and s,
+        lambda: (s := _card_of(page, LEARNED)) and s["days"] and s,
         f"the living-room card to draw the week ({language})",
     )
-    unlearned = _wait(
+    _wait(
         page,
-        lambda: (s := page.evaluate(_card_state(1))) and nothing in s["text"] and s,
+        lambda: (s := _card_of(page, UNLEARNED)) and nothing in s["text"] and s,
         f"the bedroom card to say it has learned nothing ({language})",
     )
     if errors:
@@ -233,10 +238,13 @@ def _check_language(
         msg = f"the card picker does not offer {picker_name!r} ({language}): {picker}"
         raise BrowserCheckError(msg)
     shots = []
-    for index, element in enumerate(page.locator(CARD).all()):
+    for index, entity_id in enumerate((LEARNED, UNLEARNED)):
         path = out / f"card-{language}-{index + 1}.png"
-        element.screenshot(path=str(path))
+        page.locator(f"{CARD}[data-entity='{entity_id}']").first.screenshot(
+            path=str(path)
+        )
         shots.append(path)
+    shots += _add_from_the_picker(page, (picker_name, save), language, out)
     print(
         f"browser_check: {language}: card picker offers {picker_name!r}; the week "
         f"({sum(len(c) for c in drawn.values())} changes, days {names[0]}..{names[-1]}) "
@@ -244,9 +252,53 @@ def _check_language(
         f"occupancy strips: {learned['occupancy']}",
         flush=True,
     )
-    del unlearned
     context.close()
     return shots
+
+
+def _add_from_the_picker(
+    page: Any, names: tuple[str, str], language: str, out: Path
+) -> list[Path]:
+    """Add the card as a person does: edit, Add card, search, pick, save.
+
+    Passes when the dashboard then holds one more Cadence card, which draws the
+    week of the thermostat the picker chose for it.
+    """
+    picker_name, save = names
+    before = len(page.evaluate(CARDS))
+    page.goto(page.url.split("?")[0] + "?edit=1", wait_until="load")
+    page.locator("ha-fab").first.click()
+    page.locator("hui-card-picker input").first.fill("Cadence")
+    choice = page.locator("hui-card-picker .card", has_text=picker_name).first
+    choice.wait_for(timeout=TIMEOUT_MS)
+    picker_shot = out / f"card-picker-{language}.png"
+    page.wait_for_timeout(500)  # let the preview draw
+    page.screenshot(path=str(picker_shot))
+    choice.click()
+    save_button = page.get_by_role("button", name=save, exact=True)
+    save_button.wait_for(timeout=TIMEOUT_MS)
+    editor_shot = out / f"card-editor-{language}.png"
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(editor_shot))
+    save_button.click()
+    save_button.wait_for(state="detached", timeout=TIMEOUT_MS)
+    # Read the saved dashboard afresh, out of edit mode and without the dialogs.
+    page.goto(page.url.split("?")[0], wait_until="load")
+    _wait(
+        page,
+        lambda: (
+            len(cards := page.evaluate(CARDS)) == before + 1
+            and all(card["days"] or "Cadence" in card["text"] for card in cards)
+            and any(card["days"] for card in cards)
+        ),
+        f"the card added from the picker to draw a week ({language})",
+    )
+    print(
+        f"browser_check: {language}: added from the card picker (search 'Cadence', "
+        f"pick {picker_name!r}, {save!r}): {before} -> {before + 1} cards",
+        flush=True,
+    )
+    return [picker_shot, editor_shot]
 
 
 def check_card(port: int, token: str, out: Path) -> list[Path]:

@@ -166,8 +166,8 @@ class CadenceScheduleCard extends HTMLElement {
         { name: "zone", selector: { area: {} } },
         { name: "title", selector: { text: {} } },
       ],
-      computeLabel: (schema, hass) =>
-        strings(hass)[schema.name === "title" ? "title_field" : schema.name],
+      computeLabel: (schema) =>
+        strings(pageLanguage())[schema.name === "title" ? "title_field" : schema.name],
     };
   }
 
@@ -181,6 +181,7 @@ class CadenceScheduleCard extends HTMLElement {
       throw new Error("Invalid configuration");
     }
     this._config = { ...config };
+    this.dataset.entity = config.entity || "";
     this._schedule = undefined;
     this._occupancy = undefined;
     this._error = undefined;
