@@ -88,6 +88,9 @@ def write_config(config_dir: Path, port: int) -> None:
         raise SystemExit(f"boot_check: {msg}")
     text += "\n# Added by scripts/boot_check.\nboot_probe:\n"
     (config_dir / "configuration.yaml").write_text(text, encoding="utf-8")
+    # The files configuration.yaml includes, empty as scripts/develop makes them.
+    for made, empty in (("automations", "[]"), ("scenes", "[]"), ("scripts", "{}")):
+        (config_dir / f"{made}.yaml").write_text(f"{empty}\n", encoding="utf-8")
 
     custom = config_dir / "custom_components"
     custom.mkdir()

@@ -25,6 +25,9 @@ from homeassistant.util.yaml import Secrets, load_yaml_dict
 # Loaded although the configuration names neither: /api/services builds action
 # descriptions for camera (PyTurboJPEG) and tts (mutagen).
 INDIRECT = {"camera", "tts"}
+# Added by onboarding when the first user finishes it (homeassistant/components/
+# onboarding/views.py): without their libraries each shows "Failed to set up".
+ONBOARDING = {"google_translate", "met", "radio_browser", "shopping_list"}
 
 
 def _manifest(domain: str, custom_dir: Path) -> dict[str, object] | None:
@@ -51,7 +54,7 @@ def main(config_dir: Path, custom_dir: Path) -> int:
     wanted |= set(BASE_PLATFORMS)
     for platforms in extract_platform_integrations(config, BASE_PLATFORMS).values():
         wanted |= platforms
-    wanted |= INDIRECT
+    wanted |= INDIRECT | ONBOARDING
     # The repo's own integrations, as a config entry would set them up.
     wanted |= {path.parent.name for path in custom_dir.glob("*/manifest.json")}
 
