@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import ClimateEntityFeature
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
@@ -182,9 +182,10 @@ async def test_range_thermostat_learns_both_ends(
     high = hass.states.get("sensor.living_room_thermostat_predicted_high_setpoint")
     assert float(low.state) == pytest.approx(20, abs=0.05)
     assert float(high.state) == pytest.approx(25, abs=0.05)
-    # No single setpoint exists in heat_cool mode: that sensor says so by being unavailable.
+    # No single setpoint was chosen in heat_cool mode: that sensor is unknown, and why.
     single = hass.states.get("sensor.living_room_thermostat_predicted_setpoint")
-    assert single.state == STATE_UNAVAILABLE
+    assert single.state == STATE_UNKNOWN
+    assert single.attributes["reason"] == "nothing_learned"
 
 
 async def test_setpoint_follows_manual_changes_after_dst_shift(

@@ -6,7 +6,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -37,17 +37,22 @@ async def set_temperature(
 
 
 @pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
-async def test_sensor_unavailable_until_a_person_chooses(
+async def test_sensor_unknown_until_a_person_chooses(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Nothing is predicted before a person chose a setpoint; then it is at once."""
-    assert hass.states.get(SENSOR).state == STATE_UNAVAILABLE
+    """Before a person chose a setpoint the sensor is unknown and says why."""
+    state = hass.states.get(SENSOR)
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes["reason"] == "nothing_learned"
+    assert state.attributes["samples"] == 0
 
     await set_temperature(hass, 21.5)
 
     state = hass.states.get(SENSOR)
-    assert float(state.state) == pytest.approx(21.5, abs=0.05)
+    assert state.state == "21.5"  # a tenth, as the thermostat shows it
+    assert "reason" not in state.attributes
     assert 0 < state.attributes["confidence"] < 0.5
+    assert state.attributes["confidence_level"] == "low"
     assert state.attributes["samples"] == 1
     assert state.attributes["unit_of_measurement"] == "°C"
 
@@ -91,8 +96,10 @@ async def test_sensor_follows_a_daily_habit(
     await hass.async_block_till_done()
     state = hass.states.get(SENSOR)
     assert float(state.state) == pytest.approx(17.0, abs=0.5)
-    assert state.attributes["next_setpoint"] == pytest.approx(21.0, abs=0.5)
-    assert state.attributes["next_change"].startswith("2026-11-23T07:00:00")
+    assert state.attributes["next_value"] == pytest.approx(21.0, abs=0.5)
+    # The next change is told in the home's local time.
+    assert state.attributes["next_change"] == "2026-11-23T07:00:00+01:00"
+    assert state.attributes["confidence_level"] in ("low", "medium", "high")
     # Confidence grows with consistent days.
     assert confidence_after[-1] > 2 * confidence_after[0]
 

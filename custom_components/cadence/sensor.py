@@ -21,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from . import CadenceConfigEntry
 from .const import LOGGER
@@ -247,6 +248,18 @@ class CadenceSensorHealthSensor(CadenceChannelSensor):
         await super().async_will_remove_from_hass()
 
 
+def confidence_level(confidence: float) -> str:
+    """Say a confidence (0-1) in words: low, medium or high."""
+    if confidence < LOW_BELOW:
+        return "low"
+    return "medium" if confidence < HIGH_FROM else "high"
+
+
+# Where a prediction's confidence reads as medium, then high.
+LOW_BELOW = 0.3
+HIGH_FROM = 0.7
+
+
 class CadenceSetpointSensor(CadenceChannelSensor):
     """The setpoint the household would choose now, learned from its habits."""
 
@@ -255,7 +268,7 @@ class CadenceSetpointSensor(CadenceChannelSensor):
     _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_suggested_display_precision = 1
     _unrecorded_attributes = frozenset(
-        {"next_change", "next_setpoint", "samples", "mean_abs_error_c"}
+        {"next_change", "next_value", "samples", "mean_abs_error_c"}
     )
 
     def __init__(
@@ -277,32 +290,44 @@ class CadenceSetpointSensor(CadenceChannelSensor):
         self._logged_reason: str | None = None
 
     def _reason(self) -> str | None:
-        """Say why the prediction is not shown, None when it is."""
+        """Say why the sensor is unavailable: its thermostat is; None when not."""
         state = self.hass.states.get(self.thermostat) if self.hass else None
         if state is None:
             return "the thermostat does not exist"
         if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             return f"the thermostat is {state.state}"
-        status: SetpointStatus | None = self._status
-        return "no data" if status is None else status.unavailable_reason
+        return None
 
     @property
     def available(self) -> bool:
-        """Return whether a prediction exists and the thermostat is there."""
+        """Return whether the thermostat is there; a model yet to learn is unknown."""
         return self.coordinator.last_update_success and self._reason() is None
 
     @property
+    def native_value(self) -> float | None:
+        """Return the predicted setpoint in °C, to a tenth as thermostats show it."""
+        value = super().native_value
+        return None if not isinstance(value, float) else round(value, 1)
+
+    @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Return confidence, the next predicted change and learning statistics."""
+        """Return confidence, the next predicted change and learning statistics.
+
+        Before anything is learned the state is unknown and `reason` says why.
+        """
         status: SetpointStatus | None = self._status
         if status is None or status.prediction is None:
-            return {}
+            return {"reason": "nothing_learned", "samples": 0}
         home = self.coordinator.runtime.home
         change = status.next_change
+        confidence = status.prediction.confidence
         return {
-            "confidence": round(status.prediction.confidence, 3),
-            "next_change": change.when.isoformat() if change else None,
-            "next_setpoint": round(home.from_celsius(change.value_c), 1)
+            "confidence": round(confidence, 3),
+            "confidence_level": confidence_level(confidence),
+            "next_change": dt_util.as_local(change.when).isoformat()
+            if change
+            else None,
+            "next_value": round(home.from_celsius(change.value_c), 1)
             if change
             else None,
             "samples": status.samples,
