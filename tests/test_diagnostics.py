@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -30,7 +32,15 @@ async def test_diagnostics_show_model_statistics(
         hass, hass_client, init_integration
     )
     assert diagnostics["zones"][0]["name"] == "**REDACTED**"
-    assert diagnostics["thermostats"]["climate.living_room"]["skipped"] == {
-        "non_numeric": 1
-    }
+    # Entity ids spell rooms: each becomes its domain and a number, throughout.
+    assert "living_room" not in json.dumps(diagnostics)
+    assert diagnostics["zones"][0]["climate"] == ["climate.entity_1"]
+    thermostat = diagnostics["thermostats"]["climate.entity_1"]
+    assert thermostat["skipped"] == {"non_numeric": 1}
+    setpoint = thermostat["setpoints"]["temperature"]
+    assert setpoint["predicted_c"] == pytest.approx(21.0, abs=0.05)
+    assert len(setpoint["schedule_c"]) == 7
+    assert setpoint["schedule_c"][0][0] == {"start": "00:00", "setpoint": 21.0}
+    assert len(diagnostics["history"]) == 1
+    assert "Living room" not in json.dumps(diagnostics)
     assert diagnostics == snapshot

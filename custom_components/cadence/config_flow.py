@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import (
-    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -27,6 +26,9 @@ from homeassistant.helpers.selector import (
     EntitySelectorConfig,
 )
 import voluptuous as vol
+
+if TYPE_CHECKING:
+    from . import CadenceConfigEntry
 
 from .const import (
     CONF_AREA,
@@ -94,14 +96,14 @@ class CadenceConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> CadenceOptionsFlow:
+    def async_get_options_flow(config_entry: CadenceConfigEntry) -> CadenceOptionsFlow:
         """Return the flow that edits the home-wide options."""
         return CadenceOptionsFlow()
 
     @classmethod
     @callback
     def async_get_supported_subentry_types(
-        cls, config_entry: ConfigEntry
+        cls, config_entry: CadenceConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Return the kinds of subentry: zones."""
         return {SUBENTRY_ZONE: ZoneSubentryFlow}
@@ -222,7 +224,7 @@ def _entities(user_input: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _zone_errors(
-    entry: ConfigEntry, user_input: dict[str, Any], own_subentry_id: str | None
+    entry: CadenceConfigEntry, user_input: dict[str, Any], own_subentry_id: str | None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Return the form's errors and their placeholders, both empty when it is fine.
 

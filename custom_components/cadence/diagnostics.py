@@ -1,4 +1,9 @@
-"""Diagnostics: what Cadence has learned and skipped, without the household's names."""
+"""Diagnostics: what Cadence has learned and skipped, without the household's names.
+
+Zone names and areas are redacted, and every entity id (which often spells a room
+or a person) is replaced by its domain and a number, the same throughout the
+file, so that a shared download still tells which thermostat is which.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
 from . import CadenceConfigEntry
 from .const import CONF_AREA
@@ -19,8 +25,11 @@ from .engine import (
     Zone,
 )
 from .runtime import CadenceRuntime
+from .schedule import changes
 
 TO_REDACT = {CONF_AREA, "title", "name"}
+# A history summary names the zones it covered.
+HISTORY_REDACT = {"zones"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -52,7 +61,7 @@ async def async_get_config_entry_diagnostics(
                     "state_bytes": _bytes(channel),
                 }
             )
-    return {
+    found = {
         "options": dict(entry.options),
         "learning": runtime.learning,
         "home_mode": runtime.pipeline.mode,
@@ -73,7 +82,32 @@ async def async_get_config_entry_diagnostics(
         "thermostats": thermostats,
         "lights": lights,
         "occupancy": occupancy,
+        # The last learning from history of each zone, by position.
+        "history": async_redact_data(
+            list(runtime.history.as_dict().values()), HISTORY_REDACT
+        ),
     }
+    return _pseudonymous(found, runtime, dict(entry.options))
+
+
+def _pseudonymous(
+    found: dict[str, Any], runtime: CadenceRuntime, options: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the diagnostics with each entity id replaced by domain.entity_N."""
+    ids: list[str] = []
+    for zone in runtime.home.zones:
+        ids += [e for kind in _entities(zone).values() for e in kind if e not in ids]
+    ids += [v for v in options.values() if isinstance(v, str) and "." in v]
+    aliases = {
+        entity_id: f"{entity_id.split('.')[0]}.entity_{n}"
+        for n, entity_id in enumerate(ids, 1)
+    }
+    text = json.dumps(found)
+    # Whole JSON strings only (keys and values), never a part of a longer one.
+    for entity_id in sorted(aliases, key=len, reverse=True):
+        text = text.replace(f'"{entity_id}"', f'"{aliases[entity_id]}"')
+    result: dict[str, Any] = json.loads(text)
+    return result
 
 
 def _bytes(channel: Channel) -> int:
@@ -88,12 +122,21 @@ def _thermostat(runtime: CadenceRuntime, feed: ThermostatChannel) -> dict[str, A
     setpoints = {}
     for target, learner in feed.learners.items():
         status = statuses.get(target)
+        prediction = status.prediction if status is not None else None
+        change = status.next_change if status is not None else None
+        model = learner.model
         setpoints[target] = {
-            "samples": learner.model.samples,
-            "mean_abs_error_c": learner.model.mean_abs_error_c,
+            "samples": model.samples,
+            "mean_abs_error_c": model.mean_abs_error_c,
             "state_bytes": len(json.dumps(learner.to_dict())),
-            "confidence": status.prediction.confidence
-            if status is not None and status.prediction
+            "confidence": prediction.confidence if prediction else None,
+            "predicted_c": prediction.value_c if prediction else None,
+            "next_change": {"at": change.when.isoformat(), "value_c": change.value_c}
+            if change
+            else None,
+            # The learned week as cadence.get_schedule tells it (°C, half-degree steps).
+            "schedule_c": [changes(day, 0.5) for day in model.schedule(dt_util.now())]
+            if model.samples
             else None,
         }
     return {
