@@ -113,6 +113,11 @@ async def test_states_written_in_the_past_are_learned(
     assert state.state == "done"
     assert state.attributes["progress"] == 100
     assert state.attributes["states"] >= written
+    # Learned from the oldest change found (8 days ago), not the 10-day window.
+    found = datetime.fromisoformat(state.attributes["learned_from"])
+    window = datetime.fromisoformat(state.attributes["window_from"])
+    assert window == NOW - timedelta(days=10)
+    assert NOW - timedelta(days=8, minutes=1) <= found <= NOW - timedelta(days=7)
     assert hass.states.get(SENSOR).state != "unavailable"
 
 
@@ -328,7 +333,9 @@ async def test_saved_state_without_history_is_not_relearned(
     with patch.object(HistoryRun, "async_run") as run:
         await _setup(hass, mock_config_entry)
     run.assert_not_called()
-    assert hass.states.get(STATUS).state == "done"
+    state = hass.states.get(STATUS)
+    assert state.state == "done"
+    assert state.attributes["progress"] == 100  # done is 100 %, also after a restart
 
 
 async def test_thermostat_added_to_a_learned_zone_learns_its_history(

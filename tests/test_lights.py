@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -281,13 +282,18 @@ async def test_diagnostics_say_what_each_light_learned(
     hass.states.async_set(LIGHT, "on", lamp(51, 2200), context=PERSON)
     await hass.async_block_till_done()
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, light_entry)
-    lamp_stats = diagnostics["lights"][LIGHT]
+    zone_lights = list(light_entry.runtime_data.home.zones[0].lights)
+    # Lights are named as the zone lists them, by domain and number.
+    zone = diagnostics["zones"][0]
+    lamp_id, bulb_id = (zone["lights"][zone_lights.index(e)] for e in (LIGHT, BULB))
+    lamp_stats = diagnostics["lights"][lamp_id]
     assert lamp_stats["brightness_choices"] == 1
     assert lamp_stats["color_temp_choices"] == 1
     assert lamp_stats["dimmable"]
     assert lamp_stats["tunable"]
     assert lamp_stats["state_bytes"] < 4096
-    assert not diagnostics["lights"][BULB]["dimmable"]
+    assert not diagnostics["lights"][bulb_id]["dimmable"]
+    assert LIGHT not in json.dumps(diagnostics)
 
 
 async def test_a_renamed_light_keeps_its_habit(

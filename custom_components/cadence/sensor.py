@@ -359,6 +359,7 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
         {
             "progress",
             "learned_from",
+            "window_from",
             "learned_until",
             "states",
             "statistics_hours",
@@ -388,10 +389,14 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return the progress of a run and the summary of the last one."""
         history = self.coordinator.runtime.history.standing[self._zone_id]
-        attributes: dict[str, Any] = {"progress": history.progress}
+        # A finished run is 100 % done, also after a restart or a zone change.
+        done = history.status == "done"
+        attributes: dict[str, Any] = {"progress": 100 if done else history.progress}
         if (last := history.last) is not None:
             attributes |= {
-                "learned_from": last["from"],
+                # The data found, not the window asked for: none found, none told.
+                "learned_from": last.get("first_change"),
+                "window_from": last["from"],
                 "learned_until": last["to"],
                 "states": sum(last["entities"].values()),
                 "statistics_hours": sum(last["statistics"].values()),

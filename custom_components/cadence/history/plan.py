@@ -78,6 +78,8 @@ class HistorySummary:
     statistics: dict[str, int] = field(default_factory=dict)
     without_history: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    # The oldest state change found in the window; None when none was.
+    first: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the summary, JSON-safe."""
@@ -90,6 +92,7 @@ class HistorySummary:
             "days": round((plan.end - plan.start).total_seconds() / 86400, 2),
             "from": plan.start.isoformat(),
             "to": plan.end.isoformat(),
+            "first_change": None if self.first is None else self.first.isoformat(),
             "seconds": round(self.seconds, 2),
         }
 

@@ -70,6 +70,8 @@ class HistoryReplay:
         # Every entity's state as it was at the moment being replayed.
         self._view: dict[str, RecordedState] = {}
         self.events: Counter[str] = Counter()
+        # When the oldest state change replayed happened (oldest first: the first).
+        self.first_ts: float | None = None
         self.skipped: Counter[str] = Counter()
         tick_s = REFRESH_INTERVAL.total_seconds()
         self._tick_s = tick_s
@@ -103,6 +105,8 @@ class HistoryReplay:
         self.tick_until(state.last_updated_ts)
         entity_id = state.entity_id
         self.events[entity_id] += 1
+        if self.first_ts is None:
+            self.first_ts = state.last_updated_ts
         # The recorder keeps no old state for the first state after a restart or for
         # a new entity: live, that change also arrives without an old state.
         old = None if state.first else self._view.get(entity_id)
@@ -198,6 +202,8 @@ class HistoryRun:
             entity_id: self._replay.events[entity_id] for entity_id in entity_ids
         }
         self.summary.seconds = time.perf_counter() - started
+        if (first_ts := self._replay.first_ts) is not None:
+            self.summary.first = _utc(first_ts)
         LOGGER.info(
             "Learned from history of %s: %d states, %d hours of statistics, %.1f s",
             ", ".join(zone.name for zone in plan.zones),

@@ -56,10 +56,10 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
     return kind, run_occupancy()
 
 
-def run_bootstrap() -> str:
-    """Run the history-bootstrap benchmark alone (it measures loop lag); its table."""
+def run_script(name: str) -> str:
+    """Run a stand-alone benchmark script alone (it measures time); its table."""
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "bench_bootstrap.py")],
+        [sys.executable, str(REPO / "scripts" / name)],
         check=True,
         capture_output=True,
         text=True,
@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     results["cost"] = run_cost()
     results["speed"] = run_speed()
     print("bench: learning from history (scripts/bench_bootstrap.py)", file=sys.stderr)
-    results["bootstrap"] = run_bootstrap()
+    results["bootstrap"] = run_script("bench_bootstrap.py")
+    print("bench: importing Cadence (scripts/bench_import.py)", file=sys.stderr)
+    results["import"] = run_script("bench_import.py")
     results["days"] = args.days
     results["warm_up"] = WARM_UP_DAYS
     results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
