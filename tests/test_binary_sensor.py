@@ -29,6 +29,9 @@ from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
 from .conftest import STORAGE_KEY, THERMOSTAT, stored_file, zone_subentry
 
+# The sensor_health entities start disabled; these tests read them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 FRIDGE = "sensor.living_room_fridge_power"
 METER = "sensor.living_room_energy"
 UNUSUAL = "binary_sensor.living_room_fridge_power_unusual_reading"

@@ -21,6 +21,9 @@ from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
 from .conftest import MOTION, STORAGE_KEY, stored_file
 
+# The sensor_health entities start disabled; these tests read them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 NOW = "2026-11-20 12:02:00+01:00"
 MOTION_HEALTH = "sensor.living_room_motion_health"
 THERMOSTAT_HEALTH = "sensor.living_room_living_room_health"

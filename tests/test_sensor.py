@@ -105,6 +105,7 @@ async def test_sensor_follows_a_daily_habit(
 
 
 @pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities_snapshot(
     hass: HomeAssistant,
     thermostat: str,
@@ -119,3 +120,21 @@ async def test_entities_snapshot(
         await hass.async_block_till_done(wait_background_tasks=True)
     await set_temperature(hass, 20.5)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+async def test_health_sensors_start_disabled(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Each watched entity's sensor_health is registered but disabled, so no state."""
+    registry = er.async_get(hass)
+    health = [
+        entry
+        for entry in er.async_entries_for_config_entry(
+            registry, init_integration.entry_id
+        )
+        if entry.translation_key == "sensor_health"
+    ]
+    assert len(health) == 2  # the thermostat and the motion sensor
+    for entry in health:
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        assert hass.states.get(entry.entity_id) is None

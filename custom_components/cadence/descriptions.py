@@ -186,6 +186,9 @@ SENSOR_HEALTH_SENSOR = CadenceSensorEntityDescription[HealthStatus](
     status_name="sensor_health",
     device_class=SensorDeviceClass.ENUM,
     entity_category=EntityCategory.DIAGNOSTIC,
+    # One per watched entity: noisy, so enabled only by whoever wants to watch one.
+    # The repair issue for a sensor unhealthy for a day is raised either way.
+    entity_registry_enabled_default=False,
     options=list(HEALTH_STATES),
     value_fn=lambda status: status.state,
     attributes_fn=lambda status: {
