@@ -6,7 +6,7 @@ from typing import Any
 
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -228,14 +228,27 @@ async def test_zone_flow_without_area_name_uses_area_id(
 async def test_one_zone_per_area(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, living_room: ar.AreaEntry
 ) -> None:
-    """An area that already has a zone cannot get a second one."""
+    """An area that already has a zone says so, and another area can be chosen."""
     mock_config_entry.add_to_hass(hass)
     result = await _start_zone_flow(hass, mock_config_entry)
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_AREA: living_room.id}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {CONF_AREA: "area_in_use"}
+    zone = next(iter(mock_config_entry.subentries.values()))
+    assert result["description_placeholders"] == {"zone": zone.title}
+    attic = ar.async_get(hass).async_create("Attic")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_AREA: attic.id}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "entities"
+    # Nothing in the attic: the form says how many it found, and where.
+    assert result["description_placeholders"] == {"area": "Attic", "found": "0"}
+    # The living room's thermostat is not offered to a second zone.
+    assert _excluded(result) == [THERMOSTAT]
 
 
 async def test_zone_reconfigure_changes_entities(
@@ -274,40 +287,41 @@ async def test_zone_reconfigure_changes_entities(
 async def test_a_thermostat_belongs_to_one_zone(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, kitchen: ar.AreaEntry
 ) -> None:
-    """A thermostat of another zone is refused when adding or reconfiguring a zone."""
+    """Another zone's thermostat is neither offered nor taken, adding or editing."""
     mock_config_entry.add_to_hass(hass)
     living_room_id = next(iter(mock_config_entry.subentries))
     result = await _start_zone_flow(hass, mock_config_entry)
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_AREA: kitchen.id}
     )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_CLIMATE: ["climate.kitchen", THERMOSTAT]}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_CLIMATE: "thermostat_in_other_zone"}
-    assert result["description_placeholders"] == {
-        "thermostat": THERMOSTAT,
-        "zone": mock_config_entry.subentries[living_room_id].title,
-    }
+    assert _excluded(result) == [THERMOSTAT]
+    with pytest.raises(InvalidData):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {CONF_CLIMATE: ["climate.kitchen", THERMOSTAT]}
+        )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_CLIMATE: ["climate.kitchen"]}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
+    # Editing the living room: its own thermostat stays, the kitchen's is refused.
     result = await hass.config_entries.subentries.async_init(
         (mock_config_entry.entry_id, SUBENTRY_ZONE),
         context={"source": SOURCE_RECONFIGURE, "subentry_id": living_room_id},
     )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_CLIMATE: [THERMOSTAT, "climate.kitchen"]}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_CLIMATE: "thermostat_in_other_zone"}
-    assert result["description_placeholders"] == {
-        "thermostat": "climate.kitchen",
-        "zone": "Kitchen",
-    }
+    assert _excluded(result) == ["climate.kitchen"]
+    with pytest.raises(InvalidData):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {CONF_CLIMATE: [THERMOSTAT, "climate.kitchen"]}
+        )
     assert mock_config_entry.subentries[living_room_id].data[CONF_CLIMATE] == [
         THERMOSTAT
     ]
+
+
+def _excluded(result: Any) -> list[str] | None:
+    """Return the thermostats a zone form does not offer."""
+    schema = result["data_schema"].schema
+    key = next(key for key in schema if str(key) == CONF_CLIMATE)
+    excluded: list[str] | None = schema[key].config.get("exclude_entities")
+    return excluded

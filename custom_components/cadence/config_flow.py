@@ -141,19 +141,28 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Pick the area the zone covers."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             area_id: str = user_input[CONF_AREA]
-            if any(
-                subentry.unique_id == area_id
-                for subentry in self._get_entry().subentries.values()
-            ):
-                return self.async_abort(reason="already_configured")
-            self._area_id = area_id
-            return await self.async_step_entities()
+            zone = next(
+                (
+                    subentry
+                    for subentry in self._get_entry().subentries.values()
+                    if subentry.unique_id == area_id
+                ),
+                None,
+            )
+            if zone is None:
+                self._area_id = area_id
+                return await self.async_step_entities()
+            # Not a dead end: the form stays, to choose another area.
+            errors[CONF_AREA] = "area_in_use"
+            placeholders["zone"] = zone.title
         return self.async_show_form(
             step_id="user",
             data_schema=vol.Schema({vol.Required(CONF_AREA): AreaSelector()}),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_entities(
@@ -161,23 +170,27 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Choose the zone's entities, starting from the area's own."""
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        area = ar.async_get(self.hass).async_get_area(self._area_id)
         if user_input is not None:
-            errors, placeholders = _zone_errors(self._get_entry(), user_input, None)
+            errors = _zone_errors(user_input)
             if not errors:
-                area = ar.async_get(self.hass).async_get_area(self._area_id)
                 return self.async_create_entry(
                     title=area.name if area else self._area_id,
                     data={CONF_AREA: self._area_id, **_entities(user_input)},
                     unique_id=self._area_id,
                 )
+        found = _area_entities(self.hass, self._area_id)
         return self.async_show_form(
             step_id="entities",
             data_schema=self.add_suggested_values_to_schema(
-                _zone_schema(), user_input or _area_entities(self.hass, self._area_id)
+                _zone_schema(_used_thermostats(self._get_entry(), None)),
+                user_input or found,
             ),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={
+                "area": area.name if area else self._area_id,
+                "found": str(sum(len(entities) for entities in found.values())),
+            },
         )
 
     async def async_step_reconfigure(
@@ -186,26 +199,29 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
         """Change which entities of the zone Cadence learns from."""
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
         if user_input is not None:
-            entry = self._get_entry()
-            errors, placeholders = _zone_errors(entry, user_input, subentry.subentry_id)
+            errors = _zone_errors(user_input)
             if not errors:
                 return self.async_update_and_abort(
-                    entry, subentry, data_updates=_entities(user_input)
+                    self._get_entry(), subentry, data_updates=_entities(user_input)
                 )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _zone_schema(), user_input or dict(subentry.data)
+                _zone_schema(
+                    _used_thermostats(self._get_entry(), subentry.subentry_id)
+                ),
+                user_input or dict(subentry.data),
             ),
             errors=errors,
-            description_placeholders=placeholders,
         )
 
 
-def _zone_schema() -> vol.Schema:
-    """Return the form listing a zone's entities by kind."""
+def _zone_schema(used: list[str]) -> vol.Schema:
+    """Return the form listing a zone's entities by kind.
+
+    Thermostats already in another zone (`used`) are not offered.
+    """
     fields: dict[vol.Marker, Any] = {}
     for key, (domain, classes) in ZONE_KINDS.items():
         config = EntitySelectorConfig(domain=domain, multiple=True)
@@ -214,8 +230,22 @@ def _zone_schema() -> vol.Schema:
                 filter=[{"domain": domain, "device_class": list(classes)}],
                 multiple=True,
             )
+        if key == CONF_CLIMATE and used:
+            config["exclude_entities"] = used
         fields[vol.Optional(key)] = EntitySelector(config)
     return vol.Schema(fields)
+
+
+def _used_thermostats(
+    entry: CadenceConfigEntry, own_subentry_id: str | None
+) -> list[str]:
+    """Return the thermostats of every zone but the one being edited."""
+    return [
+        thermostat
+        for subentry in entry.subentries.values()
+        if subentry.subentry_id != own_subentry_id
+        for thermostat in subentry.data.get(CONF_CLIMATE, [])
+    ]
 
 
 def _entities(user_input: dict[str, Any]) -> dict[str, list[str]]:
@@ -223,27 +253,16 @@ def _entities(user_input: dict[str, Any]) -> dict[str, list[str]]:
     return {key: list(user_input.get(key, [])) for key in ZONE_ENTITY_KEYS}
 
 
-def _zone_errors(
-    entry: CadenceConfigEntry, user_input: dict[str, Any], own_subentry_id: str | None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Return the form's errors and their placeholders, both empty when it is fine.
+def _zone_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    """Return the form's errors, empty when it is fine.
 
-    A zone needs at least one entity, and a thermostat belongs to one zone only: what
-    it learns is one schedule, told apart by the zone's own motion and occupancy.
+    A zone needs at least one entity. A thermostat belongs to one zone only (what
+    it learns is one schedule, told apart by the zone's own motion and occupancy):
+    the form does not offer, and its schema refuses, another zone's thermostats.
     """
-    chosen = _entities(user_input)
-    if not any(chosen.values()):
-        return {"base": "no_entities"}, {}
-    for subentry in entry.subentries.values():
-        if subentry.subentry_id == own_subentry_id:
-            continue
-        for thermostat in chosen[CONF_CLIMATE]:
-            if thermostat in subentry.data.get(CONF_CLIMATE, []):
-                return (
-                    {CONF_CLIMATE: "thermostat_in_other_zone"},
-                    {"thermostat": thermostat, "zone": subentry.title},
-                )
-    return {}, {}
+    if not any(_entities(user_input).values()):
+        return {"base": "no_entities"}
+    return {}
 
 
 def _area_entities(hass: HomeAssistant, area_id: str) -> dict[str, list[str]]:
