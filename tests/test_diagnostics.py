@@ -44,3 +44,19 @@ async def test_diagnostics_show_model_statistics(
     assert len(diagnostics["history"]) == 1
     assert "Living room" not in json.dumps(diagnostics)
     assert diagnostics == snapshot
+
+
+async def test_diagnostics_alias_ids_kept_from_before(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An id only a history summary still holds (renamed, removed) is aliased too."""
+    runtime = init_integration.runtime_data
+    standing = next(iter(runtime.history.standing.values()))
+    standing.last = {**(standing.last or {}), "entities": {"sensor.bobs_room": 3}}
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert "bobs_room" not in json.dumps(diagnostics)
+    assert diagnostics["history"][0]["last"]["entities"] == {"sensor.entity_3": 3}

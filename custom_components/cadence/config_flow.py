@@ -179,12 +179,14 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
                     data={CONF_AREA: self._area_id, **_entities(user_input)},
                     unique_id=self._area_id,
                 )
+        used = _used_thermostats(self._get_entry(), None)
         found = _area_entities(self.hass, self._area_id)
+        # Another zone's thermostat is neither suggested nor counted.
+        found[CONF_CLIMATE] = [e for e in found[CONF_CLIMATE] if e not in used]
         return self.async_show_form(
             step_id="entities",
             data_schema=self.add_suggested_values_to_schema(
-                _zone_schema(_used_thermostats(self._get_entry(), None)),
-                user_input or found,
+                _zone_schema(used), user_input or found
             ),
             errors=errors,
             description_placeholders={

@@ -8,6 +8,7 @@ file, so that a shared download still tells which thermostat is which.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -28,6 +29,8 @@ from .runtime import CadenceRuntime
 from .schedule import changes
 
 TO_REDACT = {CONF_AREA, "title", "name"}
+# What an entity id looks like (domain.object_id).
+ENTITY_ID = re.compile(r"[a-z0-9_]+\.[a-z0-9_]+")
 # A history summary names the zones it covered.
 HISTORY_REDACT = {"zones"}
 
@@ -93,20 +96,39 @@ async def async_get_config_entry_diagnostics(
 def _pseudonymous(
     found: dict[str, Any], runtime: CadenceRuntime, options: dict[str, Any]
 ) -> dict[str, Any]:
-    """Return the diagnostics with each entity id replaced by domain.entity_N."""
+    """Return the diagnostics with each entity id replaced by domain.entity_N.
+
+    Every key and string that reads as an entity id is replaced, also ids kept
+    from before a rename or a zone change (history summaries hold those).
+    """
     ids: list[str] = []
     for zone in runtime.home.zones:
         ids += [e for kind in _entities(zone).values() for e in kind if e not in ids]
-    ids += [v for v in options.values() if isinstance(v, str) and "." in v]
-    aliases = {
-        entity_id: f"{entity_id.split('.')[0]}.entity_{n}"
-        for n, entity_id in enumerate(ids, 1)
-    }
-    text = json.dumps(found)
-    # Whole JSON strings only (keys and values), never a part of a longer one.
-    for entity_id in sorted(aliases, key=len, reverse=True):
-        text = text.replace(f'"{entity_id}"', f'"{aliases[entity_id]}"')
-    result: dict[str, Any] = json.loads(text)
+    ids += [v for v in options.values() if isinstance(v, str) and v not in ids]
+    aliases: dict[str, str] = {}
+
+    def alias(text: str) -> str:
+        if not ENTITY_ID.fullmatch(text):
+            return text
+        if text not in aliases:
+            aliases[text] = (
+                f"{text.split('.', maxsplit=1)[0]}.entity_{len(aliases) + 1}"
+            )
+        return aliases[text]
+
+    for entity_id in ids:  # the zones' own first, in their order
+        alias(entity_id)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                alias(k) if isinstance(k, str) else k: walk(v) for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return alias(node) if isinstance(node, str) else node
+
+    result: dict[str, Any] = walk(found)
     return result
 
 

@@ -34,7 +34,8 @@ def changes(slots: Sequence[float], step: float) -> list[dict[str, Any]]:
     """
     found: list[dict[str, Any]] = []
     for slot, value in enumerate(slots):
-        if not found or abs(value - found[-1]["setpoint"]) >= step:
+        # A whole step, give or take float rounding (20.2 - 20.1 < 0.1).
+        if not found or abs(value - found[-1]["setpoint"]) >= step - 1e-6:
             found.append({"start": clock(slot), "setpoint": snap(value, step)})
     return found
 

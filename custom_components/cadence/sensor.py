@@ -395,7 +395,8 @@ class CadenceLearningStatusSensor(CadenceEntity, SensorEntity):
         if (last := history.last) is not None:
             attributes |= {
                 # The data found, not the window asked for: none found, none told.
-                "learned_from": last.get("first_change"),
+                # (A run saved before Cadence kept it tells only its window.)
+                "learned_from": last.get("first_change", last["from"]),
                 "window_from": last["from"],
                 "learned_until": last["to"],
                 "states": sum(last["entities"].values()),

@@ -29,3 +29,11 @@ def test_blocks_are_the_likely_stretches() -> None:
         "probability": 70.0,
     }
     assert schedule.blocks([0.0] * 48) == []
+
+
+def test_one_step_of_a_tenth_is_a_change() -> None:
+    """20.2 - 20.1 is a whole 0.1 step, whatever floats make of it."""
+    assert schedule.changes([20.1] * 10 + [20.2] * 38, 0.1) == [
+        {"start": "00:00", "setpoint": 20.1},
+        {"start": "05:00", "setpoint": 20.2},
+    ]

@@ -247,7 +247,10 @@ class CadenceScheduleCard extends HTMLElement {
     if (!this._config.entity) return `<p class="note">${escapeHtml(text.no_entity)}</p>`;
     if (this._error) {
       const code = this._error.translation_key || (this._error.code || "");
-      if (["nothing_learned", "not_learned", "setpoint_not_learned"].includes(code)) {
+      if (code === "not_learned") {
+        return `<p class="note">${escapeHtml(text.no_entity)}</p>`;
+      }
+      if (["nothing_learned", "setpoint_not_learned"].includes(code)) {
         return `<p class="note nothing">${escapeHtml(text.nothing)}</p>`;
       }
       const message = text.failed.replace("{error}", this._error.message || String(this._error));
