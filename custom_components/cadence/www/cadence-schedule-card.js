@@ -9,11 +9,15 @@
 //   type: custom:cadence-schedule-card
 //   entity: climate.living_room     # a thermostat Cadence learns
 //   zone: living_room               # optional: the area of a Cadence zone
+//   setpoint: target_temp_low       # optional: temperature, target_temp_low/high
 //   title: Living room              # optional
 
 const CARD = "cadence-schedule-card";
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const REFRESH_MS = 15 * 60 * 1000;
+const RETRY_MS = 60 * 1000;
+// Answers that are not failures: asking again soon would only tell the same.
+const KNOWN = ["nothing_learned", "not_learned", "setpoint_not_learned"];
 
 const STRINGS = {
   en: {
@@ -29,6 +33,7 @@ const STRINGS = {
     entity: "Thermostat",
     zone: "Zone (optional, for occupancy)",
     title_field: "Title",
+    setpoint: "Setpoint (optional; a heat/cool range shows its low end)",
   },
   de: {
     name: "Cadence-Zeitplan",
@@ -43,6 +48,7 @@ const STRINGS = {
     entity: "Thermostat",
     zone: "Zone (optional, für die Belegung)",
     title_field: "Titel",
+    setpoint: "Sollwert (optional; ein Heiz-/Kühlbereich zeigt sein unteres Ende)",
   },
   fr: {
     name: "Programme Cadence",
@@ -57,6 +63,7 @@ const STRINGS = {
     entity: "Thermostat",
     zone: "Zone (facultatif, pour l'occupation)",
     title_field: "Titre",
+    setpoint: "Consigne (facultatif ; une plage chaud/froid montre sa borne basse)",
   },
   nl: {
     name: "Cadence-schema",
@@ -71,6 +78,7 @@ const STRINGS = {
     entity: "Thermostaat",
     zone: "Zone (optioneel, voor bezetting)",
     title_field: "Titel",
+    setpoint: "Setpoint (optioneel; een verwarm-/koelbereik toont de ondergrens)",
   },
   es: {
     name: "Horario de Cadence",
@@ -85,6 +93,7 @@ const STRINGS = {
     entity: "Termostato",
     zone: "Zona (opcional, para la ocupación)",
     title_field: "Título",
+    setpoint: "Consigna (opcional; un rango de calor/frío muestra su límite inferior)",
   },
 };
 
@@ -164,6 +173,10 @@ class CadenceScheduleCard extends HTMLElement {
       schema: [
         { name: "entity", required: true, selector: { entity: { domain: "climate" } } },
         { name: "zone", selector: { area: {} } },
+        {
+          name: "setpoint",
+          selector: { select: { mode: "dropdown", options: ["temperature", "target_temp_low", "target_temp_high"] } },
+        },
         { name: "title", selector: { text: {} } },
       ],
       computeLabel: (schema) =>
@@ -180,12 +193,18 @@ class CadenceScheduleCard extends HTMLElement {
     if (!config || typeof config !== "object") {
       throw new Error("Invalid configuration");
     }
+    const before = this._config || {};
     this._config = { ...config };
     this.dataset.entity = config.entity || "";
-    this._schedule = undefined;
-    this._occupancy = undefined;
-    this._error = undefined;
-    this._fetchedAt = 0;
+    // Only a change of what is asked for drops what was fetched (not a new title).
+    if (before.entity !== config.entity || before.zone !== config.zone ||
+        before.setpoint !== config.setpoint) {
+      this._schedule = undefined;
+      this._occupancy = undefined;
+      this._error = undefined;
+      this._fetchedAt = 0;
+      if (this._hass && config.entity) this._fetch();
+    }
     this._render();
   }
 
@@ -212,26 +231,46 @@ class CadenceScheduleCard extends HTMLElement {
   }
 
   async _fetch() {
+    const asked = (this._asked = (this._asked || 0) + 1);
     this._fetching = true;
     const { entity, zone } = this._config;
+    let schedule;
+    let error;
+    let occupancy;
     try {
-      this._schedule = await getSchedule(this._hass, { entity_id: entity });
-      this._error = undefined;
+      schedule = await this._setpoints(entity);
     } catch (err) {
-      this._schedule = undefined;
-      this._error = err;
+      error = err;
     }
-    this._occupancy = undefined;
-    if (zone && this._schedule) {
+    if (zone && schedule) {
       try {
-        this._occupancy = await getSchedule(this._hass, { zone });
+        occupancy = await getSchedule(this._hass, { zone });
       } catch (err) {
-        this._occupancy = undefined; // the zone has not learned yet: setpoints only
+        occupancy = undefined; // the zone has not learned yet: setpoints only
       }
     }
-    this._fetchedAt = Date.now();
+    if (asked !== this._asked) return; // the card was set to something else meanwhile
+    this._schedule = schedule;
+    this._error = error;
+    this._occupancy = occupancy;
+    // A failure (Home Assistant starting, a dropped connection) is retried in a minute.
+    this._fetchedAt = error && !KNOWN.includes(error.translation_key)
+      ? Date.now() - REFRESH_MS + RETRY_MS
+      : Date.now();
     this._fetching = false;
     this._render();
+  }
+
+  // The setpoint asked for; a thermostat that only keeps a heat/cool range shows
+  // the low end of it unless a setpoint is configured.
+  async _setpoints(entity) {
+    const setpoint = this._config.setpoint;
+    try {
+      return await getSchedule(this._hass, { entity_id: entity, ...(setpoint ? { setpoint } : {}) });
+    } catch (err) {
+      if (setpoint || err.translation_key !== "setpoint_not_learned") throw err;
+      return getSchedule(this._hass, { entity_id: entity, setpoint: "target_temp_low" });
+    }
   }
 
   _title() {
