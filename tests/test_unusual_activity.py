@@ -65,6 +65,19 @@ async def _motion(
     return seen
 
 
+async def _set_up_listening(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> list[Event]:
+    """Set up Cadence with a zone busy only in the evenings; return its anomaly events."""
+    learned_evenings(hass_storage)
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_ANOMALY, events.append)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return events
+
+
 @pytest.mark.freeze_time("2026-11-20 02:57:00+01:00")
 async def test_motion_in_the_small_hours_is_unusual_announced_and_cleared(
     hass: HomeAssistant,
@@ -74,12 +87,7 @@ async def test_motion_in_the_small_hours_is_unusual_announced_and_cleared(
     hass_storage: dict[str, Any],
 ) -> None:
     """A zone busy only in the evenings sees motion at 03:00: on, then off when quiet."""
-    learned_evenings(hass_storage)
-    events: list[Event] = []
-    hass.bus.async_listen(EVENT_ANOMALY, events.append)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    events = await _set_up_listening(hass, mock_config_entry, hass_storage)
     entity = er.async_get(hass).async_get(UNUSUAL)
     assert entity is not None
     assert entity.translation_key == "unusual_activity"
@@ -146,12 +154,7 @@ async def test_a_cleared_alert_cools_down_for_an_hour(
     hass_storage: dict[str, Any],
 ) -> None:
     """Motion again right after the alert cleared: nothing for an hour, then on."""
-    learned_evenings(hass_storage)
-    events: list[Event] = []
-    hass.bus.async_listen(EVENT_ANOMALY, events.append)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    events = await _set_up_listening(hass, mock_config_entry, hass_storage)
     assert "on" in await _motion(hass, freezer, 3, "on")
     quiet = await _motion(hass, freezer, 3, "off")
     cleared = quiet.index("off")

@@ -248,16 +248,16 @@ class CadenceSensorHealthSensor(CadenceChannelSensor):
         await super().async_will_remove_from_hass()
 
 
+# Where a prediction's confidence reads as medium, then high.
+LOW_BELOW = 0.3
+HIGH_FROM = 0.7
+
+
 def confidence_level(confidence: float) -> str:
     """Say a confidence (0-1) in words: low, medium or high."""
     if confidence < LOW_BELOW:
         return "low"
     return "medium" if confidence < HIGH_FROM else "high"
-
-
-# Where a prediction's confidence reads as medium, then high.
-LOW_BELOW = 0.3
-HIGH_FROM = 0.7
 
 
 class CadenceSetpointSensor(CadenceChannelSensor):

@@ -45,7 +45,6 @@ class SetpointStatus:
     next_change: Change | None
     samples: int
     mean_abs_error_c: float | None
-    unavailable_reason: str | None
 
 
 def targets_for(features: int | None) -> list[str]:
@@ -208,7 +207,6 @@ class ThermostatChannel:
                 next_change=model.next_change(x) if prediction else None,
                 samples=model.samples,
                 mean_abs_error_c=model.mean_abs_error_c,
-                unavailable_reason=None if prediction else "nothing learned yet",
             )
         return statuses
 
