@@ -303,6 +303,63 @@ def _add_from_the_picker(
     return [picker_shot, editor_shot]
 
 
+# What onboarding's "Home location" step sends (the frontend's own call, with the
+# values a US-English browser without location detection gets).
+ONBOARDING_HOME = (
+    "() => document.querySelector('home-assistant').hass.callWS({"
+    " type: 'config/core/update', location_name: 'Home', latitude: 40.7,"
+    " longitude: -74.0, elevation: 0, unit_system: 'us_customary',"
+    " time_zone: 'UTC', currency: 'USD', country: 'US', language: 'en'})"
+)
+
+
+def _get_config(port: int, token: str) -> dict[str, Any]:
+    """GET /api/config as the logged-in user."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/config",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        config: dict[str, Any] = json.loads(response.read())
+        return config
+
+
+def _check_home_kept(browser: Any, port: int, token: str) -> None:
+    """Store a home location as onboarding does; the demo must keep its own."""
+    context = browser.new_context(locale="en-US")
+    context.add_init_script(_login_script(token))
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{port}/lovelace/0", wait_until="load")
+    _wait(
+        page,
+        lambda: page.evaluate(
+            "() => !!(document.querySelector('home-assistant')||{}).hass"
+        ),
+        "the frontend to connect",
+    )
+    page.evaluate(ONBOARDING_HOME)
+    context.close()
+    deadline = time.monotonic() + 15
+    while True:
+        config = _get_config(port, token)
+        kept = (
+            config["unit_system"]["temperature"],
+            config["time_zone"],
+            config["country"],
+        )
+        if kept == ("°C", "Europe/Berlin", "DE"):
+            break
+        if time.monotonic() > deadline:
+            msg = f"after onboarding's location step the demo home is {kept}"
+            raise BrowserCheckError(msg)
+        time.sleep(0.3)
+    print(
+        "browser_check: onboarding's location step stored °F/UTC/US;"
+        " the demo home stayed °C, Europe/Berlin, DE",
+        flush=True,
+    )
+
+
 def check_card(port: int, token: str, out: Path) -> list[Path]:
     """Run the browser check; return the screenshots written."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
@@ -321,6 +378,7 @@ def check_card(port: int, token: str, out: Path) -> list[Path]:
         try:
             for language in LANGUAGES:
                 shots += _check_language(browser, port, token, language, week, out)
+            _check_home_kept(browser, port, token)
         finally:
             browser.close()
     return shots
