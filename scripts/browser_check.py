@@ -81,16 +81,16 @@ def seed_dashboard(config_dir: Path) -> None:
     (storage / "lovelace").write_text(json.dumps(lovelace), encoding="utf-8")
 
 
-def _post(port: int, token: str, path: str, data: dict[str, Any]) -> Any:
-    """POST JSON to the REST API as the logged-in user; return the JSON answer."""
+def _api(port: int, token: str, path: str, data: dict[str, Any] | None = None) -> Any:
+    """Ask the REST API as the logged-in user (POST with data, else GET); return JSON."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
-        data=json.dumps(data).encode(),
+        data=None if data is None else json.dumps(data).encode(),
         headers={
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
         },
-        method="POST",
+        method="GET" if data is None else "POST",
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return json.loads(response.read())
@@ -98,7 +98,7 @@ def _post(port: int, token: str, path: str, data: dict[str, Any]) -> Any:
 
 def _learned_week(port: int, token: str) -> dict[str, Any]:
     """Choose a setpoint as a person; return the week get_schedule answers then."""
-    _post(
+    _api(
         port,
         token,
         "/api/services/climate/set_temperature",
@@ -107,7 +107,7 @@ def _learned_week(port: int, token: str) -> dict[str, Any]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            answer = _post(
+            answer = _api(
                 port,
                 token,
                 "/api/services/cadence/get_schedule?return_response",
@@ -313,17 +313,6 @@ ONBOARDING_HOME = (
 )
 
 
-def _get_config(port: int, token: str) -> dict[str, Any]:
-    """GET /api/config as the logged-in user."""
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/config",
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        config: dict[str, Any] = json.loads(response.read())
-        return config
-
-
 def _check_home_kept(browser: Any, port: int, token: str) -> None:
     """Store a home location as onboarding does; the demo must keep its own."""
     context = browser.new_context(locale="en-US")
@@ -341,7 +330,7 @@ def _check_home_kept(browser: Any, port: int, token: str) -> None:
     context.close()
     deadline = time.monotonic() + 15
     while True:
-        config = _get_config(port, token)
+        config = _api(port, token, "/api/config")
         kept = (
             config["unit_system"]["temperature"],
             config["time_zone"],
