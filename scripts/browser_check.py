@@ -12,10 +12,15 @@ Playwright (from PyPI; no browser download). Steps:
    (`window.customCards`) offers the card under its translated name; the card for
    the living room draws seven days whose changes are exactly the action's answer
    and whose day names are in that language; the card for the bedroom thermostat,
-   which has learned nothing, says so in that language. Then the card is added as
+   which has learned nothing, says so in that language. Today's part draws the
+   learned and the actual curve, 48 half hours of occupancy ahead and a row per
+   alert sensor; axis times are 12-hour in English, 24-hour in German; a clicked
+   bar is told in the detail line. Then the card is added as
    a person adds it: edit the dashboard, Add card, search "Cadence", pick the card
    (its translated name), save; the new card must draw a week. Screenshots of each
    card, the picker and the editor are written to the screenshot folder.
+3. On a phone-width (390 px) touch screen in the dark theme: the card fits and is
+   dark, and a tapped half hour is told in the detail line; a screenshot.
 """
 
 from __future__ import annotations
@@ -148,8 +153,16 @@ CARDS = (
     "   day: d.dataset.day, name: d.querySelector('.name').textContent,"
     "   changes: [...d.querySelectorAll('.segment')].map(s => ({"
     "    start: s.dataset.start, setpoint: Number(s.dataset.setpoint)}))})),"
-    "  occupancy: root.querySelectorAll('.presence').length}; })"
+    "  occupancy: root.querySelectorAll('.presence').length,"
+    "  curve: ['learned', 'actual'].filter(k => (root.querySelector("
+    "   '.curve path.' + k) || {getAttribute: () => ''}).getAttribute('d')),"
+    "  slots: root.querySelectorAll('.next-day .slot').length,"
+    "  alerts: root.querySelectorAll('.alert-row').length,"
+    "  ticks: [...root.querySelectorAll('.week .ticks span')].map(t => t.textContent),"
+    "  detail: (root.querySelector('.detail') || {}).textContent}; })"
 )
+# 12-hour clocks in English (the language's own), 24-hour in German.
+TWELVE_HOUR = {"en": True, "de": False}
 
 
 def _card_of(page: Any, entity_id: str) -> dict[str, Any] | None:
@@ -203,8 +216,8 @@ def _check_language(
     page.goto(f"http://127.0.0.1:{port}/lovelace/0", wait_until="load")
     learned = _wait(
         page,
-        lambda: (s := _card_of(page, LEARNED)) and s["days"] and s,
-        f"the living-room card to draw the week ({language})",
+        lambda: (s := _card_of(page, LEARNED)) and s["days"] and s["slots"] and s,
+        f"the living-room card to draw the week and today ({language})",
     )
     _wait(
         page,
@@ -227,6 +240,7 @@ def _check_language(
     if drawn != expected:
         msg = f"the card draws {drawn}, get_schedule answers {expected}"
         raise BrowserCheckError(msg)
+    _check_today(page, learned, language)
     names = [d["name"] for d in learned["days"]]
     if names[0].rstrip(".") != monday:
         msg = f"day names are not in {language}: {names}"
@@ -249,11 +263,88 @@ def _check_language(
         f"browser_check: {language}: card picker offers {picker_name!r}; the week "
         f"({sum(len(c) for c in drawn.values())} changes, days {names[0]}..{names[-1]}) "
         f"matches get_schedule; the unlearned thermostat says {nothing!r}; "
-        f"occupancy strips: {learned['occupancy']}",
+        f"occupancy strips: {learned['occupancy']}; today: curves {learned['curve']}, "
+        f"{learned['slots']} half hours ahead, {learned['alerts']} alert rows; "
+        f"clock {learned['ticks'][1]!r}",
         flush=True,
     )
     context.close()
     return shots
+
+
+def _check_today(page: Any, card: dict[str, Any], language: str) -> None:
+    """Today's curves, 48 half hours ahead, the alert rows; clocks; tap details."""
+    if card["curve"] != ["learned", "actual"] or card["slots"] != 48:
+        msg = f"today should draw both curves and 48 half hours ({language}): {card}"
+        raise BrowserCheckError(msg)
+    if card["alerts"] < 2:
+        msg = f"the zone's alert sensors and the home's should have rows: {card}"
+        raise BrowserCheckError(msg)
+    twelve = any("AM" in t or "PM" in t for t in card["ticks"])
+    if twelve != TWELVE_HOUR[language]:
+        msg = f"clock times in {language} read {card['ticks']}"
+        raise BrowserCheckError(msg)
+    _tap(page, ".segment", 1, touch=False)
+
+
+def _tap(page: Any, selector: str, index: int, *, touch: bool) -> str:
+    """Tap (or click) a part of the living-room card; its detail line must tell it."""
+    shown = page.locator(f"{CARD}[data-entity='{LEARNED}']").first
+    part = shown.locator(selector).nth(index)
+    if touch:
+        part.tap()
+    else:
+        part.click()
+    told: str = part.get_attribute("data-detail")
+    _wait(
+        page,
+        lambda: (_card_of(page, LEARNED) or {}).get("detail") == told,
+        f"the detail line to say {told!r} after a tap on {selector}",
+    )
+    return told
+
+
+def check_phone(browser: Any, token: str, port: int, out: Path) -> Path:
+    """Open the card on a phone-width touch screen in the dark theme; tap; shoot."""
+    context = browser.new_context(
+        locale="en",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        color_scheme="dark",
+    )
+    context.add_init_script(
+        _login_script(token) + DEEP_ALL + "localStorage.setItem('selectedTheme',"
+        " JSON.stringify({theme: 'default', dark: true}));"
+    )
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{port}/lovelace/0", wait_until="load")
+    _wait(
+        page,
+        lambda: (s := _card_of(page, LEARNED)) and s["slots"] and s,
+        "the card to draw on a phone",
+    )
+    told = _tap(page, ".next-day .slot", 38, touch=True)
+    looks = page.evaluate(
+        "() => { const card = [...deepAll(document, '" + CARD + "')][0];"
+        " const box = card.getBoundingClientRect();"
+        " const bg = getComputedStyle(card.shadowRoot.querySelector('ha-card'))"
+        ".backgroundColor.match(/[0-9.]+/g).map(Number);"
+        " return {right: box.right, light: (bg[0] + bg[1] + bg[2]) / 765}; }"
+    )
+    if looks["right"] > 390 or looks["light"] > 0.35:
+        msg = f"on a dark phone the card should fit 390 px and be dark: {looks}"
+        raise BrowserCheckError(msg)
+    path = out / "card-phone-dark-en.png"
+    page.locator(f"{CARD}[data-entity='{LEARNED}']").first.screenshot(path=str(path))
+    print(
+        f"browser_check: phone (390 px, touch, dark theme): the card fits "
+        f"(right edge {looks['right']:.0f} px, background lightness "
+        f"{looks['light']:.2f}); a tapped half hour says {told!r}",
+        flush=True,
+    )
+    context.close()
+    return path
 
 
 def _add_from_the_picker(
@@ -367,6 +458,7 @@ def check_card(port: int, token: str, out: Path) -> list[Path]:
         try:
             for language in LANGUAGES:
                 shots += _check_language(browser, port, token, language, week, out)
+            shots.append(check_phone(browser, token, port, out))
             _check_home_kept(browser, port, token)
         finally:
             browser.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -16,6 +18,8 @@ from custom_components.cadence.const import DOMAIN
 
 from .conftest import THERMOSTAT
 from .test_sensor import set_temperature
+
+WEBSOCKET = "custom_components.cadence.websocket"
 
 
 async def test_the_card_is_served_and_loaded_with_the_frontend(
@@ -65,6 +69,25 @@ async def test_the_cards_command_answers_the_week_or_why_not(
     assert answer["result"]["schedule"] is None
     assert answer["result"]["reason"] == "nothing_learned"
     assert "not learned" in answer["result"]["message"]
+
+    # In the card's language when it says one; the server's when that has none.
+    asked = {"type": "cadence/schedule", "entity_id": THERMOSTAT}
+    await client.send_json_auto_id({**asked, "language": "de"})
+    answer = await client.receive_json()
+    assert answer["result"]["message"] == (
+        f"Cadence hat noch keinen Sollwert temperature von {THERMOSTAT} gelernt; "
+        "ändere das Thermostat einmal und versuche es erneut"
+    )
+    await client.send_json_auto_id({**asked, "language": "xx"})
+    english = (await client.receive_json())["result"]["message"]
+    assert english.startswith("Cadence has not learned any temperature setpoint")
+    broken = {f"component.{DOMAIN}.exceptions.nothing_learned.message": "{oops}"}
+    with patch(f"{WEBSOCKET}.async_get_translations", return_value=broken):
+        await client.send_json_auto_id({**asked, "language": "nl"})
+        assert (await client.receive_json())["result"]["message"] == english
+    with patch(f"{WEBSOCKET}.async_get_translations", return_value={}):
+        await client.send_json_auto_id({**asked, "language": "nl"})
+        assert (await client.receive_json())["result"]["message"] == english
 
     await set_temperature(hass, 20.5)
     await client.send_json_auto_id(

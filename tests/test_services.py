@@ -80,13 +80,13 @@ async def test_the_thermostats_own_step_merges_the_schedule(
     """A thermostat's target_temp_step wins; without one, 0.5 °C or 1 °F."""
     from homeassistant.const import UnitOfTemperature
 
-    from custom_components.cadence.services import _step
+    from custom_components.cadence.services import setpoint_step
 
     hass.states.async_set("climate.stepped", "heat", {"target_temp_step": 0.1})
     hass.states.async_set("climate.odd", "heat", {"target_temp_step": "big"})
-    assert _step(hass, "climate.stepped", UnitOfTemperature.CELSIUS) == 0.1
-    assert _step(hass, "climate.odd", UnitOfTemperature.CELSIUS) == 0.5
-    assert _step(hass, "climate.gone", UnitOfTemperature.FAHRENHEIT) == 1.0
+    assert setpoint_step(hass, "climate.stepped", UnitOfTemperature.CELSIUS) == 0.1
+    assert setpoint_step(hass, "climate.odd", UnitOfTemperature.CELSIUS) == 0.5
+    assert setpoint_step(hass, "climate.gone", UnitOfTemperature.FAHRENHEIT) == 1.0
 
 
 @pytest.mark.freeze_time("2026-11-23 07:00:00+01:00")

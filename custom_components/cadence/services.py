@@ -39,6 +39,7 @@ from .const import (
 )
 
 if TYPE_CHECKING:
+    from . import CadenceConfigEntry
     from .engine import Agreement, Channel, SetpointModel
     from .home import Zone
     from .runtime import CadenceRuntime
@@ -62,12 +63,16 @@ ATTR_TARGET_TEMP_STEP = "target_temp_step"
 PREFERENCES = (("brightness", "%"), ("color_temp", "K"))
 
 # What an action is about: a thermostat (and which setpoint), a light, or a zone.
-_SUBJECT = {
-    vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(["climate", "light"]),
-    vol.Exclusive(ATTR_ZONE, "what"): cv.string,
+# Which of a thermostat's setpoints is meant: one, or either end of a range.
+SETPOINT_FIELD: dict[str | vol.Marker, Any] = {
     vol.Optional(ATTR_SETPOINT, default=ATTR_TEMPERATURE): vol.In(
         (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
     ),
+}
+_SUBJECT = {
+    vol.Exclusive(ATTR_ENTITY_ID, "what"): cv.entity_domain(["climate", "light"]),
+    vol.Exclusive(ATTR_ZONE, "what"): cv.string,
+    **SETPOINT_FIELD,
 }
 _HAS_SUBJECT = cv.has_at_least_one_key(ATTR_ENTITY_ID, ATTR_ZONE)
 GET_SCHEDULE_SCHEMA = vol.All(
@@ -127,15 +132,20 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
 
 
-def _runtime(hass: HomeAssistant) -> CadenceRuntime:
-    """Return the runtime of the loaded Cadence entry."""
+def loaded_entry(hass: HomeAssistant) -> CadenceConfigEntry:
+    """Return the loaded Cadence entry, refusing when there is none."""
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.state is ConfigEntryState.LOADED:
-            runtime: CadenceRuntime = entry.runtime_data
-            return runtime
+            loaded: CadenceConfigEntry = entry
+            return loaded
     raise ServiceValidationError(
         translation_domain=DOMAIN, translation_key="not_loaded"
     )
+
+
+def _runtime(hass: HomeAssistant) -> CadenceRuntime:
+    """Return the runtime of the loaded Cadence entry."""
+    return loaded_entry(hass).runtime_data
 
 
 async def _async_feedback(call: ServiceCall) -> None:
@@ -197,7 +207,7 @@ def _model(runtime: CadenceRuntime, entity_id: str, setpoint: str) -> SetpointMo
     return model
 
 
-def _round(value: float) -> float:
+def round_temperature(value: float) -> float:
     """Round a presented temperature as thermostats show it."""
     return round(value, 1)
 
@@ -224,11 +234,11 @@ async def async_get_schedule(call: ServiceCall) -> ServiceResponse:
     if call.data[ATTR_FORMAT] == "slots":
         answer["slot_minutes"] = SLOT_MINUTES
         answer["days"] = {
-            day: [_round(value) for value in slots]
+            day: [round_temperature(value) for value in slots]
             for day, slots in zip(DAYS, week, strict=True)
         }
         return answer
-    step = _step(call.hass, entity_id, home.unit)
+    step = setpoint_step(call.hass, entity_id, home.unit)
     answer["step"] = step
     answer["days"] = {
         day: schedule.changes(slots, step)
@@ -237,7 +247,7 @@ async def async_get_schedule(call: ServiceCall) -> ServiceResponse:
     return answer
 
 
-def _step(hass: HomeAssistant, entity_id: str, unit: str) -> float:
+def setpoint_step(hass: HomeAssistant, entity_id: str, unit: str) -> float:
     """Return the thermostat's setpoint step: its own, else 0.5 °C or 1 °F."""
     state = hass.states.get(entity_id)
     step = None if state is None else state.attributes.get(ATTR_TARGET_TEMP_STEP)
@@ -269,10 +279,12 @@ async def _async_predict(call: ServiceCall) -> ServiceResponse:
         "value": None,
         "confidence": 0.0,
         "next_change": change.when.isoformat() if change else None,
-        "next_value": _round(home.from_celsius(change.value_c)) if change else None,
+        "next_value": round_temperature(home.from_celsius(change.value_c))
+        if change
+        else None,
     }
     if prediction is not None:
-        result["value"] = _round(home.from_celsius(prediction.value_c))
+        result["value"] = round_temperature(home.from_celsius(prediction.value_c))
         result["confidence"] = round(prediction.confidence, 3)
     return result
 

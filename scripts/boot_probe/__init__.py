@@ -12,7 +12,7 @@ token so that boot_check can query the REST API as a logged-in user would.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from homeassistant.auth.const import GROUP_ID_ADMIN
 from homeassistant.auth.models import TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.helpers.typing import ConfigType
@@ -109,38 +109,83 @@ ROUTINE = (
     (False, time(8, 0), 21.0),
     (False, time(23, 0), 17.0),
 )
+# And the living room's motion sensor, which sees someone every ten minutes of
+# each evening, so that the card has an occupancy forecast to draw.
+MOTION = "binary_sensor.living_room_motion"
+EVENINGS = (time(18, 0), time(22, 30))
+TICK = timedelta(minutes=5)  # Cadence's own tick, as the history bootstrap runs it
+
+Change = tuple[datetime, str, str, dict[str, Any]]
 
 
-def _teach_a_fortnight(hass: HomeAssistant) -> int:
-    """Feed past choices through the pipeline as the history bootstrap does.
-
-    Returns how many were fed. The pipeline's `on_state` is the one entry every
-    source of states uses (live events, the recorder's history, the replay).
-    """
-    from custom_components.cadence.engine import Reading, Source  # noqa: PLC0415
-
-    entry = hass.config_entries.async_entries(PROBED)[0]
-    pipeline = entry.runtime_data.pipeline
-    found = hass.states.get(TAUGHT)
-    if found is None:
-        return 0
-    today = dt_util.now().date()
-    choices: list[tuple[datetime, float]] = []
+def _fortnight(thermostat: State, today: date) -> list[Change]:
+    """Return the fortnight's changes, oldest first: setpoints and motion."""
+    zone = dt_util.get_default_time_zone()
+    events: list[Change] = []
     for back in range(14, 0, -1):
         day = today - timedelta(days=back)
         for workday, at, setpoint in ROUTINE:
             if workday == (day.weekday() < 5):
-                when = datetime.combine(day, at, tzinfo=dt_util.get_default_time_zone())
-                choices.append((when, setpoint))
-    old = Reading(found.state, dict(found.attributes))
-    for when, setpoint in choices:
-        new = Reading(found.state, {**found.attributes, "temperature": setpoint})
-        pipeline.on_state(
-            TAUGHT, dt_util.as_utc(when), new, old, Source.PERSON, hass.states.get
+                attributes = {**thermostat.attributes, "temperature": setpoint}
+                when = datetime.combine(day, at, tzinfo=zone)
+                events.append((when, TAUGHT, thermostat.state, attributes))
+        seen = datetime.combine(day, EVENINGS[0], tzinfo=zone)
+        while seen.time() < EVENINGS[1]:
+            events.append((seen, MOTION, "on", {"device_class": "motion"}))
+            gone = seen + timedelta(minutes=1)
+            events.append((gone, MOTION, "off", {"device_class": "motion"}))
+            seen += timedelta(minutes=10)
+    return sorted(events, key=lambda event: event[0])
+
+
+def _teach_a_fortnight(hass: HomeAssistant) -> int:
+    """Feed past changes and ticks through the pipeline as the history bootstrap does.
+
+    Returns how many changes were fed. The pipeline's `on_state` is the one entry
+    every source of states uses (live events, the recorder's history, the replay).
+    """
+    from custom_components.cadence.engine import Reading, Source  # noqa: PLC0415
+
+    entry = hass.config_entries.async_entries(PROBED)[0]
+    runtime = entry.runtime_data
+    # Into a fresh pipeline swapped in after, as the bootstrap does: the live one
+    # has sampled the present, and its feeds take no older moments after that.
+    pipeline = runtime.history._build(runtime.home.zones)  # noqa: SLF001
+    found = hass.states.get(TAUGHT)
+    if found is None:
+        return 0
+    events = _fortnight(found, dt_util.now().date())
+    # What each entity was at the moment being fed; the rest as they are now.
+    tick = dt_util.as_utc(events[0][0].replace(hour=0, minute=0))
+    quiet = State(MOTION, "off", {"device_class": "motion"}, last_changed=tick)
+    then: dict[str, State] = {MOTION: quiet, TAUGHT: found}
+
+    def lookup(entity_id: str) -> State | None:
+        return then.get(entity_id) or hass.states.get(entity_id)
+
+    for when, entity_id, state, attributes in [*events, (dt_util.now(), "", "", {})]:
+        while tick <= when:
+            pipeline.on_tick(tick, lookup)
+            tick += TICK
+        if not entity_id:
+            break
+        old = then[entity_id]
+        at = dt_util.as_utc(when)
+        then[entity_id] = State(
+            entity_id, state, attributes, last_changed=at, last_updated=at
         )
-        old = new
-    entry.runtime_data.coordinator.async_update_listeners()
-    return len(choices)
+        source = Source.PERSON if entity_id == TAUGHT else Source.DEVICE
+        pipeline.on_state(
+            entity_id,
+            dt_util.as_utc(when),
+            Reading(state, attributes),
+            Reading(old.state, dict(old.attributes)),
+            source,
+            lookup,
+        )
+    runtime.pipeline.replace_channels(pipeline)
+    runtime.coordinator.async_update_listeners()
+    return len(events)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
