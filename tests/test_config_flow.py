@@ -255,12 +255,7 @@ async def test_zone_reconfigure_changes_entities(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, living_room: ar.AreaEntry
 ) -> None:
     """Reconfiguring a zone shows its entities and saves the new choice."""
-    mock_config_entry.add_to_hass(hass)
-    subentry_id = next(iter(mock_config_entry.subentries))
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_ZONE),
-        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
-    )
+    subentry_id, result = await _start_reconfigure(hass, mock_config_entry)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     suggested = {
@@ -325,3 +320,30 @@ def _excluded(result: Any) -> list[str] | None:
     key = next(key for key in schema if str(key) == CONF_CLIMATE)
     excluded: list[str] | None = schema[key].config.get("exclude_entities")
     return excluded
+
+
+async def test_a_zone_of_an_entry_not_loaded_changes_without_asking(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """With Cadence not running there is nothing learned to lose: saved at once."""
+    subentry_id, result = await _start_reconfigure(hass, mock_config_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CLIMATE: ["climate.bedroom"]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert mock_config_entry.subentries[subentry_id].data[CONF_CLIMATE] == [
+        "climate.bedroom"
+    ]
+
+
+async def _start_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> tuple[str, Any]:
+    """Add the entry and open its living-room zone's reconfigure form."""
+    entry.add_to_hass(hass)
+    subentry_id = next(iter(entry.subentries))
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_ZONE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
+    )
+    return subentry_id, result

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import (
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -135,6 +136,8 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
     """Add or edit a zone: one area and the entities to learn from in it."""
 
     _area_id: str
+    # A reconfiguration waiting for the person to confirm what it makes Cadence forget.
+    _pending: dict[str, list[str]]
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -204,8 +207,16 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
         if user_input is not None:
             errors = _zone_errors(user_input)
             if not errors:
+                self._pending = _entities(user_input)
+                kept = self._pending[CONF_CLIMATE]
+                if any(
+                    _has_learned(self._get_entry(), thermostat)
+                    for thermostat in subentry.data.get(CONF_CLIMATE, [])
+                    if thermostat not in kept
+                ):
+                    return await self.async_step_forget()
                 return self.async_update_and_abort(
-                    self._get_entry(), subentry, data_updates=_entities(user_input)
+                    self._get_entry(), subentry, data_updates=self._pending
                 )
         return self.async_show_form(
             step_id="reconfigure",
@@ -217,6 +228,46 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
             ),
             errors=errors,
         )
+
+    async def async_step_forget(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Say which learned thermostats leaving the zone Cadence forgets; confirm."""
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            return self.async_update_and_abort(
+                self._get_entry(), subentry, data_updates=self._pending
+            )
+        leaving = [
+            thermostat
+            for thermostat in subentry.data.get(CONF_CLIMATE, [])
+            if thermostat not in self._pending[CONF_CLIMATE]
+            and _has_learned(self._get_entry(), thermostat)
+        ]
+        return self.async_show_form(
+            step_id="forget",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "zone": subentry.title,
+                "thermostats": ", ".join(_name(self.hass, t) for t in leaving),
+            },
+        )
+
+
+def _has_learned(entry: CadenceConfigEntry, thermostat: str) -> bool:
+    """Return whether a thermostat of the loaded entry has learned any setpoint."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    channel = entry.runtime_data.thermostat(thermostat)
+    return channel is not None and any(
+        learner.model.samples > 0 for learner in channel.learners.values()
+    )
+
+
+def _name(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the name a person knows an entity by, else its id."""
+    state = hass.states.get(entity_id)
+    return state.name if state is not None else entity_id
 
 
 def _zone_schema(used: list[str]) -> vol.Schema:

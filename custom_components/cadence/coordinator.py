@@ -264,12 +264,21 @@ class CadenceCoordinator(DataUpdateCoordinator[CadenceData]):
         data = event.data
         if data["action"] != "update" or "old_entity_id" not in data:
             return
-        old, new = data["old_entity_id"], data["entity_id"]
-        self.runtime.renames[old] = new
+        self.async_follow(data["old_entity_id"], data["entity_id"])
+
+    @callback
+    def async_follow(self, old: str, new: str | None) -> None:
+        """Put an entity in the place of another everywhere, with what it learned.
+
+        new None removes the old one from its zones (what it learned is dropped).
+        The zones then reload.
+        """
+        if new is not None:
+            self.runtime.renames[old] = new
         entry = self.config_entry
         for subentry in entry.subentries.values():
             changed = {
-                key: [new if e == old else e for e in value]
+                key: [e for e in (new if e == old else e for e in value) if e]
                 for key, value in subentry.data.items()
                 if isinstance(value, list) and old in value
             }

@@ -1,17 +1,28 @@
-"""Repair issues Cadence raises, and the flows that let a person dismiss them."""
+"""Repair issues Cadence raises, and the flows that fix or dismiss them."""
 
 from __future__ import annotations
 
-from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from typing import TYPE_CHECKING, Any
 
-from .const import DOMAIN
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
+import voluptuous as vol
+
+from .const import CONF_CLIMATE, DOMAIN
+
+if TYPE_CHECKING:
+    from .runtime import CadenceRuntime
 
 ISSUE_UNREADABLE_STATE = "unreadable_state"
 ISSUE_MISSING_ENTITY = "missing_entity"
 ISSUE_NO_HISTORY = "history"
 ISSUE_SENSOR_UNHEALTHY = "sensor_unhealthy"
+# The fix flow's field: the thermostat that takes a missing one's place.
+REPLACEMENT = "replacement"
 
 
 def async_create_unreadable_state_issue(
@@ -43,6 +54,7 @@ def async_update_missing_entity_issue(
         ISSUE_MISSING_ENTITY if missing else None,
         entity_id,
         zone,
+        fixable=True,
     )
 
 
@@ -79,9 +91,14 @@ def _async_update_entity_issue(
     translation_key: str | None,
     entity_id: str,
     zone: str,
+    *,
+    fixable: bool = False,
     **placeholders: str,
 ) -> None:
-    """Raise an issue about one entity of a zone, or clear it when key is None."""
+    """Raise an issue about one entity of a zone, or clear it when key is None.
+
+    A fixable one hands its fix flow the entity and the zone.
+    """
     if translation_key is None:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
@@ -89,10 +106,11 @@ def _async_update_entity_issue(
         hass,
         DOMAIN,
         issue_id,
-        is_fixable=False,
+        is_fixable=fixable,
         severity=ir.IssueSeverity.WARNING,
         translation_key=translation_key,
         translation_placeholders={"entity_id": entity_id, "zone": zone} | placeholders,
+        data={"entity_id": entity_id, "zone": zone} if fixable else None,
     )
 
 
@@ -108,5 +126,59 @@ async def async_create_fix_flow(
     issue_id: str,
     data: dict[str, str | int | float | None] | None,
 ) -> RepairsFlow:
-    """Let the user acknowledge an unreadable state file (it is already relearning)."""
+    """Return the flow that fixes an issue, or that acknowledges it.
+
+    A missing thermostat is replaced or removed; an unreadable state file is only
+    acknowledged (Cadence is already relearning).
+    """
+    if issue_id.startswith(f"{ISSUE_MISSING_ENTITY}_") and data is not None:
+        return MissingThermostatFlow(str(data["entity_id"]), str(data["zone"]))
     return ConfirmRepairFlow()
+
+
+class MissingThermostatFlow(RepairsFlow):
+    """Put another thermostat in a missing one's place, or remove it from the zone."""
+
+    def __init__(self, entity_id: str, zone: str) -> None:
+        """Fix the issue of one missing thermostat of a zone."""
+        self._entity_id = entity_id
+        self._zone = zone
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> FlowResult:
+        """Start with the question (the issue's data arrives here, not an answer)."""
+        return await self.async_step_replace()
+
+    async def async_step_replace(
+        self, user_input: dict[str, Any] | None = None
+    ) -> FlowResult:
+        """Ask for the thermostat that replaced it; none removes it."""
+        entry = next(
+            (
+                entry
+                for entry in self.hass.config_entries.async_entries(DOMAIN)
+                if entry.state is ConfigEntryState.LOADED
+            ),
+            None,
+        )
+        if entry is None:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            runtime: CadenceRuntime = entry.runtime_data
+            assert runtime.coordinator is not None  # noqa: S101  # made at setup
+            runtime.coordinator.async_follow(
+                self._entity_id, user_input.get(REPLACEMENT)
+            )
+            return self.async_create_entry(data={})
+        used = [
+            thermostat
+            for subentry in entry.subentries.values()
+            for thermostat in subentry.data.get(CONF_CLIMATE, [])
+        ]
+        config = EntitySelectorConfig(domain="climate", exclude_entities=used)
+        return self.async_show_form(
+            step_id="replace",
+            data_schema=vol.Schema({vol.Optional(REPLACEMENT): EntitySelector(config)}),
+            description_placeholders={"entity_id": self._entity_id, "zone": self._zone},
+        )
