@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -26,6 +26,7 @@ async def test_diagnostics_show_model_statistics(
 ) -> None:
     """Diagnostics count samples and skipped input, with zone names redacted."""
     await set_temperature(hass, 21.0)
+    await set_temperature(hass, 19.0, Context(parent_id="01AUTOMATIONRUN"))
     _set(hass, "heat", temperature="warm")
     await hass.async_block_till_done()
     diagnostics = await get_diagnostics_for_config_entry(
@@ -39,6 +40,11 @@ async def test_diagnostics_show_model_statistics(
     assert thermostat["skipped"] == {"non_numeric": 1}
     setpoint = thermostat["setpoints"]["temperature"]
     assert setpoint["predicted_c"] == pytest.approx(21.0, abs=0.05)
+    # Who taught last, and what an automation set without teaching.
+    assert setpoint["last_taught"]["by"] == "person"
+    assert setpoint["last_taught"]["setpoint_c"] == 21.0
+    assert setpoint["ignored_changes"] == {"automation": 1}
+    assert setpoint["held"]["by"] == "automation"
     assert len(setpoint["schedule_c"]) == 7
     assert setpoint["schedule_c"][0][0] == {"start": "00:00", "setpoint": 21.0}
     assert len(diagnostics["history"]) == 1

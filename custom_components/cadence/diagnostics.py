@@ -22,6 +22,7 @@ from .engine import (
     Channel,
     LightChannel,
     OccupancyChannel,
+    Taught,
     ThermostatChannel,
     Zone,
 )
@@ -160,10 +161,31 @@ def _thermostat(runtime: CadenceRuntime, feed: ThermostatChannel) -> dict[str, A
             "schedule_c": [changes(day, 0.5) for day in model.schedule(dt_util.now())]
             if model.samples
             else None,
+            # The setpoint held now and who set it (a person, a device, an automation,
+            # Cadence, or unknown: found at start-up), and the last change that taught.
+            "held": {
+                "setpoint_c": learner.held_c,
+                "since": learner.since.isoformat() if learner.since else None,
+                "by": learner.source.value if learner.source else None,
+            },
+            "last_taught": _taught(learner.last_taught),
+            # Changes that taught nothing, by who made them.
+            "ignored_changes": dict(learner.ignored),
         }
     return {
         "skipped": dict(runtime.rejections.get(feed.key, {})),
         "setpoints": setpoints,
+    }
+
+
+def _taught(taught: Taught | None) -> dict[str, Any] | None:
+    """Return the last change that taught, or None before any."""
+    if taught is None:
+        return None
+    return {
+        "at": taught.when.isoformat(),
+        "setpoint_c": taught.setpoint_c,
+        "by": taught.source.value,
     }
 
 

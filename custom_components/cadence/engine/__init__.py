@@ -32,7 +32,7 @@ from .channels import (
     targets_for,
 )
 from .channels.quiet import HOME_KEY
-from .channels.setpoint_learner import HOLD_WEIGHT_PER_HOUR, SetpointLearner
+from .channels.setpoint_learner import HOLD_WEIGHT_PER_HOUR, SetpointLearner, Taught
 from .channels.thermostat import TARGETS
 from .features import (
     AWAY,
@@ -128,6 +128,7 @@ __all__ = [
     "Source",
     "StateLookup",
     "StateView",
+    "Taught",
     "ThermostatChannel",
     "Verdict",
     "Zone",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 import math
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from ..codec import check_version, iso, number
 from ..features import SLOT, Conditions, require_aware, slot_start
@@ -33,7 +34,16 @@ class SetpointLearner:
     confirm itself.
     """
 
-    __slots__ = ("_credited_until", "_held_c", "_paused", "_since", "_source", "model")
+    __slots__ = (
+        "_credited_until",
+        "_held_c",
+        "_paused",
+        "_since",
+        "_source",
+        "ignored",
+        "last_taught",
+        "model",
+    )
 
     def __init__(self, model: SetpointModel | None = None) -> None:
         """Learn into the given model, or a new one."""
@@ -46,6 +56,10 @@ class SetpointLearner:
         # Hold time before this moment has been credited (or deliberately not).
         self._credited_until: datetime | None = None
         self._paused = False
+        # For troubleshooting: the last change that taught (when, °C, who), and how
+        # many changes did not teach, by who made them (automation, cadence, unknown).
+        self.last_taught: Taught | None = None
+        self.ignored: Counter[str] = Counter()
 
     @property
     def held_c(self) -> float | None:
@@ -85,8 +99,10 @@ class SetpointLearner:
         self._credited_until = _later(self._credited_until, x.when)
         self._paused = False
         if source not in TEACHING_SOURCES:
+            self.ignored[source.value] += 1
             return False
         self.model.learn(x, setpoint_c, CHOICE_WEIGHT)
+        self.last_taught = Taught(self._since, setpoint_c, source)
         return True
 
     def hold(self, x: Conditions) -> bool:
@@ -139,6 +155,14 @@ class SetpointLearner:
             "since": iso(self._since),
             "credited_until": iso(self._credited_until),
             "paused": self._paused,
+            "last_taught": None
+            if self.last_taught is None
+            else {
+                "at": iso(self.last_taught.when),
+                "setpoint_c": self.last_taught.setpoint_c,
+                "source": self.last_taught.source.value,
+            },
+            "ignored": dict(self.ignored),
         }
 
     @classmethod
@@ -159,7 +183,30 @@ class SetpointLearner:
         if not isinstance(paused, bool):
             raise TypeError(f"paused: expected true or false, got {paused!r}")
         learner._paused = paused
+        # Both came later than version 1's other fields: absent means none yet.
+        taught = data.get("last_taught")
+        if taught is not None:
+            when = _from_iso(taught["at"])
+            if when is None:
+                raise TypeError("last_taught: a time is needed")
+            learner.last_taught = Taught(
+                when, number(taught["setpoint_c"]), Source(taught["source"])
+            )
+        ignored = data.get("ignored", {})
+        if not isinstance(ignored, dict):
+            raise TypeError(f"ignored: expected counts by source, got {ignored!r}")
+        learner.ignored = Counter(
+            {str(Source(k)): int(number(v)) for k, v in ignored.items()}
+        )
         return learner
+
+
+class Taught(NamedTuple):
+    """A change that taught: when (UTC), the setpoint in °C, and who made it."""
+
+    when: datetime
+    setpoint_c: float
+    source: Source
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:
