@@ -7,7 +7,11 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -15,12 +19,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.cadence.const import DOMAIN, EVENT_ANOMALY
+from custom_components.cadence.const import CONF_LEARNING, DOMAIN, EVENT_ANOMALY
 from custom_components.cadence.engine import Conditions
 from custom_components.cadence.engine.models.quiet import QuietWatch
 from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
-from .conftest import MOTION, STORAGE_KEY, stored_file
+from .conftest import MOTION, STORAGE_KEY, THERMOSTAT, stored_file, zone_subentry
 
 INACTIVITY = "binary_sensor.cadence_unusual_inactivity"
 PERSON = "person.alex"
@@ -130,3 +134,39 @@ async def test_nobody_home_or_away_nothing_is_unusual(
         blocking=True,
     )
     assert set(await _wait(hass, freezer, 6, moving=False)) == {"off"}
+
+
+async def test_relearning_one_zone_keeps_the_whole_homes_watch(
+    hass: HomeAssistant, thermostat: str, living_room: ar.AreaEntry
+) -> None:
+    """Learning one zone's history leaves the home's watch over every zone's motion."""
+    bedroom = ar.async_get(hass).async_create("Bedroom")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        options={CONF_LEARNING: True},
+        subentries_data=[
+            zone_subentry(living_room.id, [THERMOSTAT], motion=[MOTION]),
+            zone_subentry(
+                bedroom.id,
+                [],
+                title="Bedroom",
+                subentry_id="01ZONEBEDROOM",
+                motion=["binary_sensor.bedroom_motion"],
+            ),
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    pipeline = entry.runtime_data.pipeline
+    both = (MOTION, "binary_sensor.bedroom_motion")
+    assert pipeline.channel("inactivity", "home").motion == both
+
+    await hass.services.async_call(
+        DOMAIN,
+        "learn_from_history",
+        {"zone": bedroom.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert pipeline.channel("inactivity", "home").motion == both

@@ -19,7 +19,15 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
-from ..engine import Pipeline, Reading, Source, StateLookup, ThermostatChannel, Zone
+from ..engine import (
+    InactivityChannel,
+    Pipeline,
+    Reading,
+    Source,
+    StateLookup,
+    ThermostatChannel,
+    Zone,
+)
 from ..home import Home
 from .plan import (
     HistoryPlan,
@@ -129,9 +137,13 @@ class HistoryLearning:
             for zone in plan.zones
             if not relearn and self.standing[zone.zone_id].until is not None
         }
+        # The home's inactivity watch, built with the first zone learned, covers
+        # every zone: a run over some zones leaves the live one in place.
+        some = {zone.zone_id for zone in plan.zones} != set(self.standing)
         fresh.keep(
             lambda zone_id, channel: (
-                zone_id not in partial or channel.kind == ThermostatChannel.kind
+                (zone_id not in partial or channel.kind == ThermostatChannel.kind)
+                and not (some and channel.kind == InactivityChannel.kind)
             )
         )
         self._held = {entity_id: [] for entity_id in fresh.watches()}
