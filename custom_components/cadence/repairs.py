@@ -21,6 +21,9 @@ ISSUE_UNREADABLE_STATE = "unreadable_state"
 ISSUE_MISSING_ENTITY = "missing_entity"
 ISSUE_NO_HISTORY = "history"
 ISSUE_SENSOR_UNHEALTHY = "sensor_unhealthy"
+# What a fix flow's step returns: typed by context from Home Assistant 2026.11 on
+# (RepairsFlowResult), which older releases do not have.
+type StepResult = FlowResult[Any, str]
 # The fix flow's field: the thermostat that takes a missing one's place.
 REPLACEMENT = "replacement"
 
@@ -146,13 +149,13 @@ class MissingThermostatFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
-    ) -> FlowResult:
+    ) -> StepResult:
         """Start with the question (the issue's data arrives here, not an answer)."""
         return await self.async_step_replace()
 
     async def async_step_replace(
         self, user_input: dict[str, Any] | None = None
-    ) -> FlowResult:
+    ) -> StepResult:
         """Ask for the thermostat that replaced it; none removes it."""
         entry = next(
             (
