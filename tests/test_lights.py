@@ -113,7 +113,7 @@ async def test_a_persons_lamp_shows_its_habit_and_preferred_brightness(
     brightness = hass.states.get(BRIGHTNESS)
     assert float(brightness.state) == pytest.approx(30.2, abs=0.1)
     assert brightness.attributes["unit_of_measurement"] == "%"
-    assert 0 < brightness.attributes["confidence"] < 1
+    assert 0 < brightness.attributes["confidence"] < 100  # in %
     assert hass.states.get(COLOR_TEMP).state == "2700"
     answer = await hass.services.async_call(
         DOMAIN,

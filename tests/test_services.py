@@ -98,7 +98,7 @@ async def test_predict_now_and_later(
     now = await _call(hass, "predict", entity_id=THERMOSTAT)
     assert now["value"] == pytest.approx(21.0, abs=0.05)
     assert now["time"].startswith("2026-11-23T07:00:00")
-    assert 0 < now["confidence"] <= 1
+    assert 0 < now["confidence"] <= 100  # in %
     later = await _call(
         hass, "predict", entity_id=THERMOSTAT, time="2026-11-25T07:30:00+00:00"
     )

@@ -80,17 +80,22 @@ SETPOINT_SENSORS = {
 }
 
 
+def percent(share: float) -> float:
+    """Return a share (0 to 1: a probability, a confidence) in %, to a tenth."""
+    return round(100.0 * share, 1)
+
+
 def _percent(forecast: Forecast) -> float:
-    """Return a probability as a percentage."""
-    return round(100.0 * forecast.value, 1)
+    """Return a forecast's probability in %."""
+    return percent(forecast.value)
 
 
 def _occupancy_attributes(status: OccupancyStatus) -> dict[str, Any]:
     """Return the confidence and the next 24 hours of the occupancy forecast."""
     return {
-        "confidence": round(status.occupancy.confidence, 3),
+        "confidence": percent(status.occupancy.confidence),
         "forecast": [
-            {"time": when.isoformat(), "occupancy": round(100.0 * p, 1)}
+            {"time": when.isoformat(), "occupancy": percent(p)}
             for when, p in status.forecast
         ],
     }
@@ -126,7 +131,7 @@ OCCUPANCY_SENSORS = (
 
 def _confidence(status: Forecast) -> dict[str, Any]:
     """Return the trust in a forecast as an attribute."""
-    return {"confidence": round(status.confidence, 3)}
+    return {"confidence": percent(status.confidence)}
 
 
 LIGHT_ON_SENSOR = CadenceSensorEntityDescription[Forecast](

@@ -33,6 +33,7 @@ from .descriptions import (
     SETPOINT_SENSORS,
     CadenceSensorEntityDescription,
     light_sensors,
+    percent,
     rate_unit,
     rounded,
 )
@@ -322,7 +323,7 @@ class CadenceSetpointSensor(CadenceChannelSensor):
         change = status.next_change
         confidence = status.prediction.confidence
         return {
-            "confidence": round(confidence, 3),
+            "confidence": percent(confidence),
             "confidence_level": confidence_level(confidence),
             "next_change": dt_util.as_local(change.when).isoformat()
             if change

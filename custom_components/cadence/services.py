@@ -37,6 +37,7 @@ from .const import (
     DOMAIN,
     MAX_HISTORY_DAYS,
 )
+from .descriptions import percent
 
 if TYPE_CHECKING:
     from . import CadenceConfigEntry
@@ -285,7 +286,7 @@ async def _async_predict(call: ServiceCall) -> ServiceResponse:
     }
     if prediction is not None:
         result["value"] = round_temperature(home.from_celsius(prediction.value_c))
-        result["confidence"] = round(prediction.confidence, 3)
+        result["confidence"] = percent(prediction.confidence)
     return result
 
 
@@ -385,8 +386,8 @@ def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, A
         "quantity": quantity,
         "time": x.when.isoformat(),
         "unit": "%",
-        "value": round(100.0 * forecast.value, 1),
-        "confidence": round(forecast.confidence, 3),
+        "value": percent(forecast.value),
+        "confidence": percent(forecast.confidence),
     }
     # A light also says the brightness and colour people would choose then.
     for name, unit in PREFERENCES:
@@ -394,7 +395,7 @@ def _habit_prediction(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, A
             answer[name] = {
                 "value": round(preference.value, 1),
                 "unit": unit,
-                "confidence": round(preference.confidence, 3),
+                "confidence": percent(preference.confidence),
             }
     return answer
 
@@ -422,7 +423,7 @@ def _habit_schedule(runtime: CadenceRuntime, call: ServiceCall) -> dict[str, Any
             forecasts = channel.forecast(runtime.planning(zone, when), now)
             if (forecast := forecasts.get(quantity)) is None:
                 raise _nothing_learned(subject)
-            days[name].append(round(100.0 * forecast.value, 1))
+            days[name].append(percent(forecast.value))
             for preference, _ in PREFERENCES:
                 found = forecasts.get(preference)
                 preferences.setdefault(preference, {}).setdefault(name, []).append(

@@ -29,7 +29,7 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from . import schedule
-from .descriptions import UNUSUAL_INACTIVITY_SENSOR
+from .descriptions import UNUSUAL_INACTIVITY_SENSOR, percent
 from .home import Zone
 from .runtime import CadenceRuntime
 from .services import DAYS, SLOT_MINUTES, round_temperature, setpoint_step
@@ -201,7 +201,7 @@ def _occupancy(
         if forecast is None:
             return None
         found.append(
-            {"start": when.isoformat(), "probability": round(100 * forecast.value, 1)}
+            {"start": when.isoformat(), "probability": percent(forecast.value)}
         )
     return found
 
