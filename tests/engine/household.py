@@ -155,9 +155,16 @@ class Recording(SetpointModel):
         # Per (workday, slot): forgetting sums of weight*value and of weight.
         self.sums: dict[tuple[bool, int], list[float]] = {}
 
-    def learn(self, x: Conditions, setpoint_c: float, weight: float = 1.0) -> None:
+    def learn(
+        self,
+        x: Conditions,
+        setpoint_c: float,
+        weight: float = 1.0,
+        *,
+        new_sample: bool = True,
+    ) -> None:
         """Learn, and let the comparators learn the same."""
-        super().learn(x, setpoint_c, weight)
+        super().learn(x, setpoint_c, weight, new_sample=new_sample)
         self.rls.learn(encode(x), setpoint_c, weight)
         sums = self.sums.setdefault((x.is_workday, slot_of(x.when)[1]), [0.0, 0.0])
         fade = MEAN_FORGETTING**weight

@@ -66,10 +66,22 @@ class Spy(SetpointModel):
         super().__init__()
         self.lessons: list[tuple[datetime, bool, float, float]] = []
 
-    def learn(self, x: Conditions, setpoint_c: float, weight: float = 1.0) -> None:
-        """Record, then learn."""
-        self.lessons.append((x.when, x.is_workday, setpoint_c, weight))
-        super().learn(x, setpoint_c, weight)
+    def learn(
+        self,
+        x: Conditions,
+        setpoint_c: float,
+        weight: float = 1.0,
+        *,
+        new_sample: bool = True,
+    ) -> None:
+        """Record, then learn; a confirmed choice's rest joins its first lesson."""
+        key = (x.when, x.is_workday, setpoint_c)
+        if new_sample:
+            self.lessons.append((*key, weight))
+        else:
+            index = next(i for i, kept in enumerate(self.lessons) if kept[:3] == key)
+            self.lessons[index] = (*key, round(self.lessons[index][3] + weight, 9))
+        super().learn(x, setpoint_c, weight, new_sample=new_sample)
 
 
 # ---------------------------------------------------------------- outdoor readings
@@ -314,19 +326,22 @@ def test_holding_a_setpoint_weighs_a_quarter_per_hour() -> None:
 
 
 def test_within_a_half_hour_a_choice_outweighs_a_brief_hold() -> None:
-    """20 °C kept 20 minutes then 23 °C chosen: the slot learns their weighted mean.
+    """20 °C kept 20 minutes then 23 °C chosen and kept: their weighted mean.
 
-    Weights 0.25 * 1/3 h and 1: (20 * 0.0833 + 23) / 1.0833 = 22.77 °C.
+    Weights 0.25 * 1/3 h, and 1 (the choice, confirmed) + 0.25 * 1/6 h (kept until
+    10:30): (20 * 0.0833 + 23 * 1.0417) / 1.125 = 22.78 °C, and the context
+    correction's small share of 23 °C's residual: 22.81 °C.
     """
     learner = SetpointLearner()
     learner.observe(at(0, 9), 20.0, Source.PERSON)
     learner.observe(at(0, 10, 20), 23.0, Source.PERSON)
+    learner.hold(at(0, 10, 30))
     prediction = learner.model.predict(at(0, 10))
     assert prediction is not None
-    assert prediction.value_c == pytest.approx(22.77, abs=0.006)
+    assert prediction.value_c == pytest.approx(22.81, abs=0.006)
     earlier = learner.model.predict(at(0, 9, 30))
     assert earlier is not None
-    assert earlier.value_c == pytest.approx(20.0)
+    assert earlier.value_c == pytest.approx(20.03, abs=0.006)  # the same correction
 
 
 # ---------------------------------------------------------------- anomaly state

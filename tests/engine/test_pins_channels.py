@@ -41,7 +41,7 @@ def test_hold_time_is_credited_only_across_gaps_of_two_hours_at_most(
     learner = SetpointLearner()
     assert learner.observe(_x(0), 21.0, Source.PERSON)
     before = learner.model.samples
-    assert learner.hold(_x(gap_minutes)) is credited
+    assert learner.hold(_x(gap_minutes))  # the choice, seen kept, is confirmed
     assert (learner.model.samples > before) is credited
 
 

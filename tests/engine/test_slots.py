@@ -39,13 +39,24 @@ def test_a_day_votes_with_its_weighted_mean() -> None:
 
 
 def test_an_empty_slot_borrows_the_setpoint_kept_from_before() -> None:
-    """A slot never seen takes the nearest earlier slot's value, then the other kind's."""
+    """A slot never seen takes the nearest earlier slot's value, else the later one.
+
+    Back past midnight only days already over count: on the first morning, today's
+    08:00 is no setpoint kept from before 06:00. Then the other kind of day's.
+    """
     slots = SlotMedians()
     slots.learn(MONDAY, True, 21.0, 1.0)  # 08:00
+    slots.learn(MONDAY.replace(hour=9), True, 19.0, 1.0)
+    assert slots.value(0, 12, True) == (21.0, 0.0)  # 06:00 today: the next, 08:00
     slots.learn(MONDAY.replace(hour=22), True, 17.0, 1.0)
-    assert slots.value(0, 30, True) == (21.0, 0.0)  # 15:00
+    assert slots.value(0, 30, True) == (19.0, 0.0)  # 15:00
+    assert slots.value(0, 12, True) == (21.0, 0.0)  # still today: 22:00 is later
+    slots.learn(MONDAY + timedelta(days=1), True, 21.0, 1.0)  # Tuesday 08:00
     assert slots.value(0, 2, True) == (17.0, 0.0)  # 01:00, after last night
-    assert slots.value(5, 20, False) == (21.0, 0.0)  # a weekend borrows workdays
+    assert slots.value(5, 20, False) == (
+        19.0,
+        0.0,
+    )  # a weekend borrows 09:00 of workdays
 
 
 def test_ten_workdays_and_six_weekend_days_are_remembered() -> None:

@@ -17,6 +17,7 @@ from custom_components.cadence.engine import (
     Source,
     slot_of,
 )
+from custom_components.cadence.engine.channels.setpoint_learner import PROVISIONAL_SHARE
 from custom_components.cadence.engine.features import advance
 
 MONDAY = datetime(2026, 1, 5, tzinfo=BERLIN)
@@ -30,10 +31,28 @@ class Spy(SetpointModel):
         super().__init__()
         self.lessons: list[tuple[datetime, float, float]] = []
 
-    def learn(self, x: Conditions, setpoint_c: float, weight: float = 1.0) -> None:
-        """Record, then learn."""
-        self.lessons.append((x.when, setpoint_c, weight))
-        super().learn(x, setpoint_c, weight)
+    def learn(
+        self,
+        x: Conditions,
+        setpoint_c: float,
+        weight: float = 1.0,
+        *,
+        new_sample: bool = True,
+    ) -> None:
+        """Record, then learn; a confirmed choice's rest joins its first lesson."""
+        if new_sample:
+            self.lessons.append((x.when, setpoint_c, weight))
+        else:
+            index = self.lessons.index(
+                next(
+                    lesson
+                    for lesson in self.lessons
+                    if lesson[:2] == (x.when, setpoint_c)
+                )
+            )
+            when, value, taught = self.lessons[index]
+            self.lessons[index] = (when, value, round(taught + weight, 9))
+        super().learn(x, setpoint_c, weight, new_sample=new_sample)
 
     @property
     def weight(self) -> float:
@@ -55,9 +74,12 @@ def learner() -> tuple[SetpointLearner, Spy]:
 
 @pytest.mark.parametrize("source", [Source.PERSON, Source.DEVICE])
 def test_a_change_someone_made_is_learned_with_full_weight(source: Source) -> None:
-    """A person in the app or a hand on the knob teaches with weight 1."""
+    """A person or a hand on the knob teaches a twentieth at once, all once kept."""
     subject, spy = learner()
     assert subject.observe(at(7), 21.0, source)
+    assert spy.lessons == [(at(7).when, 21.0, PROVISIONAL_SHARE)]
+    assert not subject.hold(at(7, 9))  # not yet kept ten minutes
+    assert subject.hold(at(7, 10))
     assert spy.lessons == [(at(7).when, 21.0, 1.0)]
     assert subject.held_c == 21.0
     assert subject.source is source
@@ -90,14 +112,29 @@ def test_hold_credits_whole_slots_and_a_change_credits_the_rest() -> None:
     """The part of a slot before a change teaches the value held until then."""
     subject, spy = learner()
     subject.observe(at(7, 10), 21.0, Source.DEVICE)
-    assert not subject.hold(at(7, 25))  # still within the first slot
+    assert not subject.hold(at(7, 15))  # still within the first slot, not yet kept
     assert subject.hold(at(8, 5))  # credits 07:10-08:00
     assert spy.weight == pytest.approx(1.0 + HOLD_WEIGHT_PER_HOUR * 50 / 60)
     subject.observe(at(8, 20), 19.0, Source.PERSON)
     when, value, weight = spy.lessons[-2]
     assert (when, value) == (at(8).when, 21.0)
     assert weight == pytest.approx(HOLD_WEIGHT_PER_HOUR / 3)
-    assert spy.lessons[-1] == (at(8, 20).when, 19.0, 1.0)
+    assert spy.lessons[-1] == (at(8, 20).when, 19.0, PROVISIONAL_SHARE)
+
+
+def test_a_choice_changed_again_within_minutes_teaches_a_twentieth() -> None:
+    """30 °C for 30 seconds, then back: the slip teaches little, the return all."""
+    subject, spy = learner()
+    subject.observe(at(7), 18.0, Source.PERSON)
+    subject.hold(at(7, 40))
+    subject.observe(at(7, 40), 30.0, Source.PERSON)
+    back = Conditions(when=at(7, 40).when + timedelta(seconds=30))
+    subject.observe(back, 18.0, Source.PERSON)
+    subject.hold(at(8, 5))
+    slip = [weight for when, value, weight in spy.lessons if value == 30.0]
+    assert slip == [PROVISIONAL_SHARE, pytest.approx(HOLD_WEIGHT_PER_HOUR / 120)]
+    assert (back.when, 18.0, 1.0) in spy.lessons
+    assert spy.predict(at(7, 45)).value_c == pytest.approx(18.5, abs=0.1)
 
 
 def test_holding_a_value_an_automation_set_credits_nothing() -> None:
@@ -138,9 +175,10 @@ def test_a_new_value_after_a_pause_is_a_change() -> None:
     subject.observe(at(7), 21.0, Source.PERSON)
     subject.pause(at(8))
     assert subject.observe(at(9), 19.0, Source.DEVICE)
-    assert spy.lessons[-1] == (at(9).when, 19.0, 1.0)
+    assert spy.lessons[-1] == (at(9).when, 19.0, PROVISIONAL_SHARE)
     assert subject.hold(at(10))
     assert spy.lessons[-1][1] == 19.0
+    assert (at(9).when, 19.0, 1.0) in spy.lessons
 
 
 def test_repeating_the_held_value_is_not_a_new_change() -> None:
@@ -166,14 +204,16 @@ def test_same_or_earlier_times_never_give_negative_weight() -> None:
     subject.observe(at(6), 20.0, Source.PERSON)
     subject.hold(at(10))
     assert all(weight > 0.0 for _, _, weight in spy.lessons)
-    assert spy.weight == pytest.approx(3.0 + HOLD_WEIGHT_PER_HOUR)
+    # 21 °C was replaced "before" it was chosen (time went back): it stays a twentieth.
+    assert spy.weight == pytest.approx(2.0 + PROVISIONAL_SHARE + HOLD_WEIGHT_PER_HOUR)
 
 
 def test_a_long_unwatched_gap_is_not_credited() -> None:
     """After hours without a look (Home Assistant was down) that time teaches nothing."""
     subject, spy = learner()
     subject.observe(at(7), 21.0, Source.PERSON)
-    assert not subject.hold(at(12))
+    subject.hold(at(12))  # seen kept: the choice is confirmed, the five hours not
+    assert spy.weight == pytest.approx(1.0)
     assert subject.hold(at(13))
     assert spy.weight == pytest.approx(1.0 + HOLD_WEIGHT_PER_HOUR)
 

@@ -17,6 +17,11 @@ VERSION = 1
 
 # Weight of a setpoint someone chose: a person in the app, or a hand on the device.
 CHOICE_WEIGHT = 1.0
+# A choice teaches this share of its weight at once, the rest once it has been kept
+# this long: one changed again within minutes was an override or a slip, not a
+# preference, and teaches little.
+PROVISIONAL_SHARE = 0.05
+CONFIRM_AFTER = timedelta(minutes=10)
 # Weight per hour a setpoint is kept: four hours kept count as much as one choice.
 HOLD_WEIGHT_PER_HOUR = 0.25
 # Longer gaps between looks mean Cadence was not watching (Home Assistant was down):
@@ -40,6 +45,7 @@ class SetpointLearner:
         "_paused",
         "_since",
         "_source",
+        "_unconfirmed",
         "ignored",
         "last_taught",
         "model",
@@ -60,6 +66,9 @@ class SetpointLearner:
         # many changes did not teach, by who made them (automation, cadence, unknown).
         self.last_taught: Taught | None = None
         self.ignored: Counter[str] = Counter()
+        # The latest choice while it has taught only its provisional share, with the
+        # conditions it was made under. Not saved: after a restart it stays so.
+        self._unconfirmed: tuple[Conditions, float] | None = None
 
     @property
     def held_c(self) -> float | None:
@@ -86,6 +95,7 @@ class SetpointLearner:
         setpoint_c = float(setpoint_c)
         if not math.isfinite(setpoint_c):
             raise ValueError(f"setpoint must be finite, got {setpoint_c}")
+        self._confirm(x)
         if setpoint_c == self._held_c:
             if self._paused:
                 self._paused = False
@@ -93,6 +103,7 @@ class SetpointLearner:
             self.hold(x)
             return False
         self._credit(x)
+        self._unconfirmed = None  # changed again within minutes: stays provisional
         self._held_c = setpoint_c
         self._source = source
         self._since = x.when.astimezone(UTC)
@@ -101,7 +112,8 @@ class SetpointLearner:
         if source not in TEACHING_SOURCES:
             self.ignored[source.value] += 1
             return False
-        self.model.learn(x, setpoint_c, CHOICE_WEIGHT)
+        self.model.learn(x, setpoint_c, CHOICE_WEIGHT * PROVISIONAL_SHARE)
+        self._unconfirmed = (x, setpoint_c)
         self.last_taught = Taught(self._since, setpoint_c, source)
         return True
 
@@ -111,12 +123,26 @@ class SetpointLearner:
         The rest of the current slot is credited when the slot ends, the setpoint
         changes or the thermostat pauses. Return True when anything was learned.
         """
-        return self._credit(x, until=slot_start(x.when))
+        confirmed = self._confirm(x)
+        return self._credit(x, until=slot_start(x.when)) or confirmed
 
     def pause(self, x: Conditions) -> None:
         """Stop crediting hold time from x.when on (the thermostat is off or away)."""
+        self._confirm(x)
         self._credit(x)
         self._paused = True
+
+    def _confirm(self, x: Conditions) -> bool:
+        """Teach the rest of the latest choice once it has been kept long enough."""
+        if self._unconfirmed is None or self._since is None:
+            return False
+        if x.when.astimezone(UTC) - self._since < CONFIRM_AFTER:
+            return False
+        chosen, setpoint_c = self._unconfirmed
+        self._unconfirmed = None
+        weight = CHOICE_WEIGHT * (1.0 - PROVISIONAL_SHARE)
+        self.model.learn(chosen, setpoint_c, weight, new_sample=False)
+        return True
 
     def _credit(self, x: Conditions, until: datetime | None = None) -> bool:
         """Credit the time the setpoint was kept up to `until` (default x.when)."""

@@ -81,8 +81,19 @@ class SetpointModel:
         """Return the recent error of predictions made just before learning, in °C."""
         return self._mae_c
 
-    def learn(self, x: Conditions, setpoint_c: float, weight: float = 1.0) -> None:
-        """Learn that the household wanted `setpoint_c` under conditions x."""
+    def learn(
+        self,
+        x: Conditions,
+        setpoint_c: float,
+        weight: float = 1.0,
+        *,
+        new_sample: bool = True,
+    ) -> None:
+        """Learn that the household wanted `setpoint_c` under conditions x.
+
+        new_sample False adds weight to evidence already counted (a choice confirmed
+        by being kept) without counting another sample.
+        """
         # Plain floats: a numpy scalar must not leak into the saved state.
         setpoint_c, weight = float(setpoint_c), float(weight)
         if not math.isfinite(setpoint_c):
@@ -105,7 +116,7 @@ class SetpointModel:
             else:
                 self._mae_c += min(1.0, ERROR_RATE * weight) * (error_c - self._mae_c)
         self._slots.learn(x.when, workday, setpoint_c, weight)
-        self._samples += 1
+        self._samples += new_sample
         self._weight += weight
 
     def predict(self, x: Conditions) -> Prediction | None:

@@ -81,8 +81,12 @@ class SlotMedians:
     ) -> tuple[float, float] | None:
         """Return (setpoint °C, ring fullness 0..1) of a slot, None when all are empty.
 
-        A slot without data borrows the nearest earlier slot of the same kind of day
-        (a setpoint is kept until changed), then of the other kind, with fullness 0.
+        A slot without data borrows from its neighbours, with fullness 0: the nearest
+        earlier slot (a setpoint is kept until changed), else the nearest later one,
+        of the same kind of day, then of the other. Looking back past midnight only
+        finds days already over: today's own evidence of a later hour is no setpoint
+        kept from before, and on the first morning it would copy the latest choice
+        into the night before it.
         """
         kind = WORKDAY if workday else NON_WORKDAY
         votes = self._votes(kind * SLOTS_PER_DAY + slot)
@@ -95,11 +99,14 @@ class SlotMedians:
                     value_c += min(run, key=abs)
             return value_c, len(votes) / RING_DAYS[kind]
         for other in (kind, 1 - kind):
-            for back in range(1 if other == kind else 0, SLOTS_PER_DAY):
-                votes = self._votes(
-                    other * SLOTS_PER_DAY + (slot - back) % SLOTS_PER_DAY
-                )
+            base = other * SLOTS_PER_DAY
+            for near in range(slot, slot - SLOTS_PER_DAY, -1):
+                cell = base + near % SLOTS_PER_DAY
+                votes = self._rings[cell] if near < 0 else self._votes(cell)
                 if votes:
+                    return _median(votes), 0.0
+            for near in range(slot + 1, SLOTS_PER_DAY):
+                if votes := self._votes(base + near):
                     return _median(votes), 0.0
         return None
 

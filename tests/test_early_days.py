@@ -1,0 +1,112 @@
+"""Early days through Home Assistant: one brief override must not move the week."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.cadence.const import DOMAIN
+
+from .conftest import THERMOSTAT
+from .test_sensor import set_temperature
+
+# A workday routine: (hour, minute, setpoint °C), four changes a day.
+ROUTINE = ((7, 0, 21.0), (9, 0, 18.0), (17, 0, 21.0), (22, 0, 17.0))
+
+
+async def _until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
+) -> None:
+    """Let time pass in Cadence's five-minute ticks up to a moment."""
+    while (step := when - dt_util.now()) > timedelta(0):
+        freezer.tick(min(step, timedelta(minutes=5)))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+async def _week(hass: HomeAssistant) -> dict[str, list[float]]:
+    """Return the learned week, half hour by half hour."""
+    answer: dict[str, Any] = await hass.services.async_call(
+        DOMAIN,
+        "get_schedule",
+        {"entity_id": THERMOSTAT, "format": "slots"},
+        blocking=True,
+        return_response=True,
+    )
+    return answer["days"]
+
+
+@pytest.mark.freeze_time("2026-11-16 06:00:00+01:00")
+async def test_a_brief_override_in_the_first_week_moves_only_its_own_slot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Twenty changes learned, then 30 °C for 30 seconds: the week stays put."""
+    monday = dt_util.now().replace(hour=0, minute=0)
+    for day in range(5):  # Monday to Friday: twenty changes
+        for hour, minute, setpoint in ROUTINE:
+            await _until(
+                hass, freezer, monday + timedelta(days=day, hours=hour, minutes=minute)
+            )
+            await set_temperature(hass, setpoint)
+    override = monday + timedelta(days=7, hours=7, minutes=40)
+    await _until(hass, freezer, override)
+    before = await _week(hass)
+
+    await set_temperature(hass, 30.0)
+    freezer.tick(timedelta(seconds=30))
+    await set_temperature(hass, 21.0)
+    await _until(hass, freezer, override + timedelta(minutes=50))
+    after = await _week(hass)
+
+    moved = {
+        (day, slot): round(after[day][slot] - before[day][slot], 2)
+        for day in before
+        for slot in range(48)
+        if slot != 15  # 07:30, the slot overridden
+        and abs(after[day][slot] - before[day][slot]) > 0.5
+    }
+    assert moved == {}
+    # The overridden slot itself is no more than nudged.
+    assert all(abs(after[day][15] - before[day][15]) <= 1.0 for day in before)
+
+
+@pytest.mark.freeze_time("2026-11-16 06:00:00+01:00")
+async def test_a_brief_override_on_the_first_morning_moves_only_its_own_slot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new user's morning: twenty quick changes, then 30 °C for 30 seconds."""
+    start = dt_util.now()
+    for change in range(20):
+        await _until(hass, freezer, start + timedelta(minutes=4 * change))
+        await set_temperature(hass, 18.0 if change % 2 else 18.5)
+    override = start + timedelta(hours=1, minutes=40)
+    await _until(hass, freezer, override)
+    before = await _week(hass)
+
+    await set_temperature(hass, 30.0)
+    freezer.tick(timedelta(seconds=30))
+    await set_temperature(hass, 18.0)
+    await _until(hass, freezer, override + timedelta(minutes=50))
+    after = await _week(hass)
+
+    moved = {
+        (day, slot): (before[day][slot], after[day][slot])
+        for day in before
+        for slot in range(48)
+        if slot != 15 and abs(after[day][slot] - before[day][slot]) > 0.5
+    }
+    assert moved == {}
+    assert all(abs(after[day][15] - before[day][15]) <= 1.0 for day in before)
