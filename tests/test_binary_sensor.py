@@ -228,6 +228,10 @@ async def test_an_energy_meter_is_expected_as_power_and_bad_states_are_skipped(
     assert expected.attributes["device_class"] == "power"
     assert float(expected.state) == pytest.approx(1.2, abs=0.05)
     assert hass.states.get(EXPECTED).state == "unknown"
+    # Reporting again (if nonsense): nothing learned yet, so unknown, not unavailable.
+    assert hass.states.get(UNUSUAL).state == "unknown"
+    hass.states.async_remove(FRIDGE)  # gone: its verdict is unavailable
+    await hass.async_block_till_done()
     assert hass.states.get(UNUSUAL).state == "unavailable"
 
 

@@ -158,6 +158,12 @@ async def test_relearning_one_zone_keeps_the_whole_homes_watch(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
+    # The home's watch is available from the start (it judges nothing for a week).
+    watch = er.async_get(hass).async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{entry.entry_id}_unusual_inactivity"
+    )
+    assert watch is not None
+    assert hass.states.get(watch).state == "off"
     pipeline = entry.runtime_data.pipeline
     both = (MOTION, "binary_sensor.bedroom_motion")
     assert pipeline.channel("inactivity", "home").motion == both

@@ -8,7 +8,7 @@ from homeassistant.components.binary_sensor import (
     DOMAIN as BINARY_SENSOR_DOMAIN,
     BinarySensorEntity,
 )
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
@@ -165,8 +165,16 @@ class CadenceAnomalySensor[
 
     @property
     def available(self) -> bool:
-        """Return whether there is a verdict (the channel has learned)."""
-        return super().available and self._status is not None
+        """Return whether its source is there; a detector yet to learn is unknown.
+
+        A verdict on one entity is unavailable while that entity is missing or
+        unavailable; one on the whole zone or home only when Cadence is.
+        """
+        if not self.per_entity:
+            return super().available
+        state = self.hass.states.get(self.source)
+        there = state is not None and state.state != STATE_UNAVAILABLE
+        return super().available and there
 
     @property
     def is_on(self) -> bool | None:
