@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from typing import TYPE_CHECKING
+
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -11,6 +12,9 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN, REPOSITORY_URL
 from .coordinator import CadenceCoordinator
 from .home import Zone
+
+if TYPE_CHECKING:
+    from . import CadenceConfigEntry
 
 
 class CadenceEntity(CoordinatorEntity[CadenceCoordinator]):
@@ -30,7 +34,7 @@ class CadenceEntity(CoordinatorEntity[CadenceCoordinator]):
         self._attr_device_info["suggested_area"] = area.name if area else None
 
 
-def home_device_info(entry: ConfigEntry) -> DeviceInfo:
+def home_device_info(entry: CadenceConfigEntry) -> DeviceInfo:
     """Return the device of the home as a whole, for what is set for all zones."""
     return _device_info(entry.entry_id, entry.title, "Learned home")
 
@@ -57,7 +61,7 @@ def short_name(name: str, zone: Zone) -> str:
 
 @callback
 def async_remove_stale(
-    hass: HomeAssistant, entry: ConfigEntry, domain: str, expected: set[str]
+    hass: HomeAssistant, entry: CadenceConfigEntry, domain: str, expected: set[str]
 ) -> None:
     """Remove the entry's entities of a platform that are no longer made.
 
