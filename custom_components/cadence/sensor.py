@@ -251,7 +251,7 @@ class CadenceSensorHealthSensor(CadenceChannelSensor):
 
 # Where a prediction's confidence reads as medium, then high.
 LOW_BELOW = 0.3
-HIGH_FROM = 0.7
+HIGH_FROM = 0.5
 
 
 def confidence_level(confidence: float) -> str:

@@ -351,3 +351,20 @@ def test_from_dict_refuses_garbage(garbage: Any) -> None:
     """Anything that is not a saved model raises ValueError, KeyError or TypeError."""
     with pytest.raises((ValueError, KeyError, TypeError)):
         SetpointModel.from_dict(garbage)
+
+
+def test_a_half_hour_whose_days_disagree_is_less_sure() -> None:
+    """Same evidence, but one slot's days disagree: lower confidence, same median."""
+    model = SetpointModel()
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=BERLIN)  # a Monday
+    for day in range(10):
+        when = start + timedelta(days=7 * (day // 5) + day % 5)
+        model.learn(Conditions(when=when), 21.0)  # 08:00: always 21
+        wobble = 21.0 + (2.0 if day % 2 else -2.0)
+        model.learn(Conditions(when=when + timedelta(hours=4)), wobble)  # 12:00
+    monday = start + timedelta(days=14)
+    steady = model.predict(Conditions(when=monday))
+    unsure = model.predict(Conditions(when=monday + timedelta(hours=4)))
+    assert steady is not None
+    assert unsure is not None
+    assert unsure.confidence < 0.5 * steady.confidence

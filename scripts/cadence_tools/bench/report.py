@@ -72,6 +72,46 @@ REPLAY_NOTES = [
 ]
 
 
+LEVELS = ("low (below 30 %)", "medium (30 to 50 %)", "high (50 % and more)")
+
+
+def _confidence_section(runs: list[dict[str, Any]]) -> list[str]:
+    """Cadence's MAE by the sensor's confidence level, and its next-change hits."""
+    lines = [
+        "### Does confidence mean something? (simulator, lead 0)",
+        "",
+        (
+            "Cadence's MAE against the actual setpoint by the confidence level the sensor "
+            "shows, pooled over the households after the warm-up: it must fall as "
+            "confidence rises. Then `next_change`: of the ticks whose actual setpoint "
+            "moved by 0.3 °C or more within the next 24 h, how often the predicted next "
+            "change fell within 30 minutes of the real one, beside the naive guess that "
+            "it comes when yesterday's did."
+        ),
+        "",
+        "| confidence level | share of ticks | MAE, actual |",
+        "| --- | --- | --- |",
+    ]
+    now = [run for run in runs if run["lead_h"] == 0.0]
+    ticks = [sum(run["buckets"][i]["ticks"] for run in now) for i in range(3)]
+    total = sum(ticks) or 1
+    for i, level in enumerate(LEVELS):
+        error = sum(run["buckets"][i]["abs_error_sum"] for run in now)
+        mae = f"{error / ticks[i]:.3f}" if ticks[i] else "—"
+        lines.append(f"| {level} | {ticks[i] / total:.1%} | {mae} |")
+    hits = {k: sum(run["next_change"][k] for run in now) for k in now[0]["next_change"]}
+    seen = hits["ticks"] or 1
+    lines += [
+        "",
+        "| next change within 30 min of the real one | share of ticks |",
+        "| --- | --- |",
+        f"| Cadence (`next_change`) | {hits['cadence'] / seen:.1%} |",
+        f"| naive: when yesterday's came | {hits['yesterday'] / seen:.1%} |",
+        "",
+    ]
+    return lines
+
+
 def _anomaly_row(name: str, anomaly: dict[str, Any]) -> str:
     """Return one detector's row of the fault table."""
     cells, found, injected, false = [], 0, 0, 0
@@ -167,6 +207,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
             "not the current one. At lead 24 h persistence does not exist."
         ),
         "",
+        *_confidence_section(runs),
         "![Setpoint MAE](benchmark-setpoint-mae.png)",
         "",
         "![The last week of one household](benchmark-setpoint-week.png)",

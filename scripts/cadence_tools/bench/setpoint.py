@@ -6,10 +6,12 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 import io
+from itertools import pairwise
 import math
 from pathlib import Path
 from statistics import median
 import tempfile
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -46,12 +48,18 @@ METHODS = (
 
 
 class Recorder:
-    """A channel that records the Conditions each prediction was made with."""
+    """A channel that records the Conditions each prediction was made with.
 
-    def __init__(self, zone: object) -> None:
-        """Record for one zone."""
+    At lead 0 it also asks the thermostat's model, as the sensor does, when it
+    expects the next change (None: none within 24 hours).
+    """
+
+    def __init__(self, zone: Any, setpoints: Any) -> None:
+        """Record for one zone, whose first thermostat's model it asks."""
         self.zone = zone
         self.seen: dict[datetime, object] = {}
+        self.next_change: dict[datetime, datetime | None] = {}
+        self._channel = setpoints.pipeline.channel("thermostats", zone.thermostats[0])
 
     def watches(self) -> set[str]:
         """Watch nothing."""
@@ -64,12 +72,15 @@ class Recorder:
         """Do nothing."""
 
     def predict(self, now: datetime, when: datetime, home: HomeState) -> Iterator[Row]:
-        """Record the conditions, predict nothing."""
-        self.seen[when] = (
-            home.conditions(self.zone, now)
-            if now == when
-            else home.conditions_at(self.zone, now, when)
-        )
+        """Record the conditions (and at lead 0 the next change), predict nothing."""
+        if now != when:
+            self.seen[when] = home.conditions_at(self.zone, now, when)
+            return iter(())
+        x = self.seen[when] = home.conditions(self.zone, now)
+        learner = self._channel.learners.get("temperature")
+        if learner is not None and learner.model.samples:
+            change = learner.model.next_change(x)
+            self.next_change[when] = None if change is None else change.when
         return iter(())
 
 
@@ -82,11 +93,13 @@ def replay_household(seed: int, days: int, lead: timedelta) -> dict[str, object]
         home_path, events_path = write_events(home, Path(folder))
         config = load_home(home_path)
         setpoints = SetpointChannel(config)
-        recorder = Recorder(config.zones[0])
+        recorder = Recorder(config.zones[0], setpoints)
         cadence: dict[datetime, float] = {}
+        confidence: dict[datetime, float] = {}
 
         def write(when: datetime, row: Row) -> None:
             cadence[when] = row.value
+            confidence[when] = row.confidence
 
         replay = Replay(
             config, write, every=EVERY, lead=lead, channels=[setpoints, recorder]
@@ -100,6 +113,8 @@ def replay_household(seed: int, days: int, lead: timedelta) -> dict[str, object]
         "lead_h": lead.total_seconds() / 3600,
         "ticks": ticks,
         "cadence": [cadence.get(t, math.nan) for t in ticks],
+        "confidence": [confidence.get(t, math.nan) for t in ticks],
+        "next_change": [recorder.next_change.get(t) for t in ticks],
         "features": np.array([engine.encode(recorder.seen[t]) for t in ticks]),
         "actual": [home.actual_c(t) if home.available(t) else math.nan for t in ticks],
         "preferred": [home.preferred_c(t) for t in ticks],
@@ -210,6 +225,79 @@ def score(result: dict[str, object]) -> dict[str, dict[str, float]]:
     return scores
 
 
+# Confidence buckets: the sensor's levels (low below 30 %, medium, high from 50 %),
+# and how near a predicted next change must fall to count.
+BUCKETS = (0.0, 0.3, 0.5, 1.01)
+CHANGE_WINDOW = timedelta(minutes=30)
+CHANGE_MIN_C = 0.3  # as next_change: a move of at least 0.3 °C
+DAY_TICKS = int(timedelta(days=1) / EVERY)
+
+
+def by_confidence(result: dict[str, object]) -> list[dict[str, float]]:
+    """Return Cadence's MAE (against the actual setpoint) per confidence bucket."""
+    ticks: list[datetime] = result["ticks"]  # type: ignore[assignment]
+    first = ticks[0] + timedelta(days=WARM_UP_DAYS)
+    guess = np.asarray(result["cadence"], dtype=float)
+    sure = np.asarray(result["confidence"], dtype=float)
+    actual = np.asarray(result["actual"], dtype=float)
+    usable = np.array([t >= first for t in ticks]) & ~np.isnan(guess + actual + sure)
+    rows = []
+    for low, high in pairwise(BUCKETS):
+        mask = usable & (sure >= low) & (sure < high)
+        errors = np.abs(guess[mask] - actual[mask])
+        rows.append(
+            {
+                "from": low,
+                "ticks": int(mask.sum()),
+                "abs_error_sum": float(errors.sum()),
+            }
+        )
+    return rows
+
+
+def _real_changes(ticks: list[datetime], actual: list[float]) -> list[datetime | None]:
+    """Return, per tick, when the actual setpoint next moved by 0.3 °C within 24 h."""
+    found: list[datetime | None] = []
+    for i, value in enumerate(actual):
+        nxt = None
+        if not math.isnan(value):
+            for j in range(i + 1, min(len(ticks), i + DAY_TICKS + 1)):
+                if not math.isnan(actual[j]) and abs(actual[j] - value) >= CHANGE_MIN_C:
+                    nxt = ticks[j]
+                    break
+        found.append(nxt)
+    return found
+
+
+def next_change_hits(result: dict[str, object]) -> dict[str, int]:
+    """Count ticks whose real next change (within 24 h) was foretold within 30 min.
+
+    Cadence's is its model's `next_change`; the naive baseline expects the change
+    yesterday's same moment saw next, a day later.
+    """
+    ticks: list[datetime] = result["ticks"]  # type: ignore[assignment]
+    actual: list[float] = result["actual"]  # type: ignore[assignment]
+    predicted: list[datetime | None] = result["next_change"]  # type: ignore[assignment]
+    real = _real_changes(ticks, actual)
+    first = ticks[0] + timedelta(days=WARM_UP_DAYS)
+    counts = {"ticks": 0, "cadence": 0, "yesterday": 0}
+    for i, when in enumerate(ticks):
+        if when < first or real[i] is None or i < DAY_TICKS:
+            continue
+        counts["ticks"] += 1
+        truth = real[i]
+        guess = predicted[i]
+        if guess is not None and abs(guess - truth) <= CHANGE_WINDOW:
+            counts["cadence"] += 1
+        before = real[i - DAY_TICKS]
+        if (
+            before is not None
+            and abs(before + timedelta(days=1) - truth) <= CHANGE_WINDOW
+        ):
+            counts["yesterday"] += 1
+    return counts
+
+
 def run_one(seed: int, days: int, lead_h: float) -> dict[str, object]:
     """Replay and score one household at one lead; JSON-safe plus a plot sample."""
     result = replay_household(seed, days, timedelta(hours=lead_h))
@@ -220,6 +308,8 @@ def run_one(seed: int, days: int, lead_h: float) -> dict[str, object]:
         "seed": seed,
         "lead_h": lead_h,
         "scores": scores,
+        "buckets": by_confidence(result),
+        "next_change": next_change_hits(result) if lead_h == 0 else None,
         "events": result["events"],
         "state_bytes": result["state_bytes"],
         "same_as_cli": result["same_as_cli"],

@@ -126,9 +126,10 @@ class SetpointModel:
         if found is None:
             return None
         schedule_c, fullness = found
+        spread_c = self._slots.spread(weekday, slot, x.is_workday)
         return Prediction(
             schedule_c + self._context.correction(encode_context(x)),
-            self._confidence(fullness),
+            self._confidence(fullness) / (1.0 + spread_c / ERROR_SCALE_C),
         )
 
     def next_change(

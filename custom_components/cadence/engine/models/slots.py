@@ -110,6 +110,20 @@ class SlotMedians:
                     return _median(votes), 0.0
         return None
 
+    def spread(self, weekday: int, slot: int, workday: bool) -> float:
+        """Return how far a slot's days disagree: their mean distance from the median.
+
+        0 when they agree or when the slot has fewer than two days of its own.
+        """
+        del weekday  # the offset of a weekday moves every day of it alike
+        votes = self._votes(
+            (WORKDAY if workday else NON_WORKDAY) * SLOTS_PER_DAY + slot
+        )
+        if len(votes) < 2:
+            return 0.0
+        middle = _median(votes)
+        return sum(abs(v - middle) for v in votes) / len(votes)
+
     def _votes(self, cell: int) -> list[float]:
         """Return the days' values of a cell, today's pending one counted as a day."""
         ring = self._rings[cell]
