@@ -21,6 +21,7 @@ Playwright (from PyPI; no browser download). Steps:
    card, the picker and the editor are written to the screenshot folder.
 3. On a phone-width (390 px) touch screen in the dark theme: the card fits and is
    dark, and a tapped half hour is told in the detail line; a screenshot.
+4. Cadence's page under Settings offers "Add zone"; a screenshot.
 """
 
 from __future__ import annotations
@@ -440,6 +441,31 @@ def _check_home_kept(browser: Any, port: int, token: str) -> None:
     )
 
 
+def shoot_integration_page(browser: Any, port: int, token: str, out: Path) -> Path:
+    """Open Cadence's page under Settings as a person does; it must offer Add zone."""
+    context = browser.new_context(locale="en", viewport={"width": 1100, "height": 800})
+    context.add_init_script(_login_script(token) + DEEP_ALL)
+    page = context.new_page()
+    page.goto(
+        f"http://127.0.0.1:{port}/config/integrations/integration/cadence",
+        wait_until="load",
+    )
+    _wait(
+        page,
+        lambda: page.evaluate(
+            "() => [...deepAll(document, 'ha-button')].some("
+            "b => b.textContent.includes('Add zone'))"
+        ),
+        "Cadence's integration page to offer Add zone",
+    )
+    page.wait_for_timeout(500)
+    path = out / "integration-page-en.png"
+    page.screenshot(path=str(path))
+    print("browser_check: Cadence's integration page offers 'Add zone'", flush=True)
+    context.close()
+    return path
+
+
 def check_card(port: int, token: str, out: Path) -> list[Path]:
     """Run the browser check; return the screenshots written."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
@@ -459,6 +485,7 @@ def check_card(port: int, token: str, out: Path) -> list[Path]:
             for language in LANGUAGES:
                 shots += _check_language(browser, port, token, language, week, out)
             shots.append(check_phone(browser, token, port, out))
+            shots.append(shoot_integration_page(browser, port, token, out))
             _check_home_kept(browser, port, token)
         finally:
             browser.close()
