@@ -25,6 +25,7 @@ from .inactivity import run_inactivity
 from .lights import run_lights
 from .occupancy import run_occupancy
 from .occupancy_leads import run_occupancy_leads
+from .real_setpoints import run_real_setpoints
 from .report import write
 from .setpoint import WARM_UP_DAYS, run_one
 from .speed import run_speed
@@ -53,6 +54,8 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
         return kind, run_occupancy_leads()
     if kind == "cold_start":
         return kind, run_cold_start()
+    if kind == "real_setpoints":
+        return kind, run_real_setpoints()
     return kind, run_occupancy()
 
 
@@ -90,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             "occupancy",
             "occupancy_leads",
             "cold_start",
+            "real_setpoints",
         )
     ]
     print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)

