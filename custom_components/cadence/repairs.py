@@ -170,8 +170,9 @@ class MissingThermostatFlow(RepairsFlow):
         if user_input is not None:
             runtime: CadenceRuntime = entry.runtime_data
             assert runtime.coordinator is not None  # noqa: S101  # made at setup
+            # An emptied field may come back as "": that is no replacement either.
             runtime.coordinator.async_follow(
-                self._entity_id, user_input.get(REPLACEMENT)
+                self._entity_id, user_input.get(REPLACEMENT) or None
             )
             return self.async_create_entry(data={})
         used = [

@@ -300,3 +300,16 @@ def test_times_are_kept_in_utc() -> None:
     since = subject.to_dict()["since"]
     assert datetime.fromisoformat(since) == at(7).when
     assert datetime.fromisoformat(since).tzinfo == UTC
+
+
+def test_a_choice_turned_off_within_minutes_stays_provisional() -> None:
+    """24 °C, then off two minutes later: being off is not keeping it."""
+    subject, spy = learner()
+    subject.observe(at(18), 24.0, Source.PERSON)
+    subject.pause(at(18, 2))
+    subject.hold(at(18, 30))  # the tick runs on while the thermostat is off
+    kept_two_minutes = HOLD_WEIGHT_PER_HOUR * 2 / 60
+    assert spy.lessons == [
+        (at(18).when, 24.0, PROVISIONAL_SHARE),
+        (at(18).when, 24.0, pytest.approx(kept_two_minutes)),
+    ]

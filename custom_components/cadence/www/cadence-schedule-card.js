@@ -155,6 +155,11 @@ function language(hass) {
   return found.split("-")[0].toLowerCase();
 }
 
+// The full locale (en-GB, not en) for formatting: the region decides the clock.
+function locale(hass) {
+  return (hass && ((hass.locale && hass.locale.language) || hass.language)) || "en";
+}
+
 function strings(hass) {
   return STRINGS[language(hass)] || STRINGS.en;
 }
@@ -186,8 +191,8 @@ function hour12(hass) {
   const format = hass && hass.locale && hass.locale.time_format;
   if (format === "12") return true;
   if (format === "24") return false;
-  const locale = format === "system" ? undefined : language(hass);
-  return Boolean(new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hour12);
+  const chosen = format === "system" ? undefined : locale(hass);
+  return Boolean(new Intl.DateTimeFormat(chosen, { hour: "numeric" }).resolvedOptions().hour12);
 }
 
 // A minute of the day (0..1440) as the user reads clock times; an axis's whole
@@ -197,23 +202,24 @@ function clockText(hass, minute, axis = false) {
   if (minute >= 24 * 60 && !twelve) return "24:00";
   const when = new Date(Date.UTC(2024, 0, 1, 0, minute));
   const short = axis && twelve && minute % 60 === 0;
-  return new Intl.DateTimeFormat(language(hass), {
+  return new Intl.DateTimeFormat(locale(hass), {
     hour: twelve ? "numeric" : "2-digit", ...(short ? {} : { minute: "2-digit" }),
-    hour12: twelve, timeZone: "UTC",
+    hourCycle: twelve ? "h12" : "h23", timeZone: "UTC",
   }).format(when);
 }
 
 // A moment (ISO 8601) as the home's local weekday and time (an axis: time only).
 function momentText(hass, iso, axis = false) {
   const zone = hass && hass.config && hass.config.time_zone;
-  return new Intl.DateTimeFormat(language(hass), {
+  return new Intl.DateTimeFormat(locale(hass), {
     ...(axis ? {} : { weekday: "short" }), hour: "numeric", minute: "2-digit",
-    hour12: hour12(hass), ...(zone ? { timeZone: zone } : {}),
+    hourCycle: hour12(hass) ? "h12" : "h23", ...(zone ? { timeZone: zone } : {}),
   }).format(new Date(iso));
 }
 
 function fill(template, values) {
-  return Object.entries(values).reduce((out, [key, value]) => out.replace(`{${key}}`, value), template);
+  // A function replacement: a name holding "$&" stays as it is.
+  return Object.entries(values).reduce((out, [key, value]) => out.replace(`{${key}}`, () => value), template);
 }
 
 function formatNumber(hass, value) {
@@ -509,13 +515,13 @@ class CadenceScheduleCard extends HTMLElement {
     let detail;
     if (chart && this._steps) {
       const box = chart.getBoundingClientRect();
-      const minute = Math.round(((event.clientX - box.left) / box.width) * 1440);
+      const minute = Math.max(0, Math.min(1439, Math.round(((event.clientX - box.left) / box.width) * 1440)));
       const at = (steps) => {
         const step = steps.find((s) => s.from <= minute && minute < s.to);
         return step && step.value !== null ? `${formatNumber(this._hass, step.value)} ${this._steps.unit}` : "–";
       };
       const text = strings(this._hass);
-      detail = `${clockText(this._hass, Math.max(0, Math.min(1439, minute)))}: ${text.learned} ${at(this._steps.learned)}, ${text.actual} ${at(this._steps.actual)}`;
+      detail = `${clockText(this._hass, minute)}: ${text.learned} ${at(this._steps.learned)}, ${text.actual} ${at(this._steps.actual)}`;
     } else {
       const found = event.composedPath().find((node) => node.dataset && node.dataset.detail);
       detail = found && found.dataset.detail;

@@ -127,8 +127,12 @@ class SetpointLearner:
         return self._credit(x, until=slot_start(x.when)) or confirmed
 
     def pause(self, x: Conditions) -> None:
-        """Stop crediting hold time from x.when on (the thermostat is off or away)."""
-        self._confirm(x)
+        """Stop crediting hold time from x.when on (the thermostat is off or away).
+
+        A choice not yet kept long enough stays provisional: off is no keeping.
+        """
+        if not self._confirm(x):
+            self._unconfirmed = None
         self._credit(x)
         self._paused = True
 
