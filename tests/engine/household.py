@@ -145,6 +145,41 @@ RLS_FORGETTING = 0.99
 MEAN_FORGETTING = 0.9
 
 
+class Spy(SetpointModel):
+    """A model that records each lesson: (when, workday, setpoint, weight).
+
+    The rest of a choice, taught once it is kept (`new_sample` False), joins the
+    lesson of the choice itself.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing recorded."""
+        super().__init__()
+        self.records: list[tuple[datetime, bool, float, float]] = []
+
+    @property
+    def lessons(self) -> list[tuple[datetime, bool, float, float]]:
+        """Return the lessons, oldest first."""
+        return self.records
+
+    def learn(
+        self,
+        x: Conditions,
+        setpoint_c: float,
+        weight: float = 1.0,
+        *,
+        new_sample: bool = True,
+    ) -> None:
+        """Record, then learn."""
+        key = (x.when, x.is_workday, setpoint_c)
+        if new_sample:
+            self.records.append((*key, weight))
+        else:
+            index = next(i for i, kept in enumerate(self.records) if kept[:3] == key)
+            self.records[index] = (*key, round(self.records[index][3] + weight, 9))
+        super().learn(x, setpoint_c, weight, new_sample=new_sample)
+
+
 class Recording(SetpointModel):
     """A SetpointModel that also feeds every observation to the plain comparators."""
 

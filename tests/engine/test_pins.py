@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from household import BERLIN
+from household import BERLIN, Spy
 import pytest
 
 from custom_components.cadence.engine import (
@@ -56,32 +56,6 @@ class FakeState:
     state: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
     last_changed: datetime = MONDAY
-
-
-class Spy(SetpointModel):
-    """A model that records each lesson: (when, workday, setpoint, weight)."""
-
-    def __init__(self) -> None:
-        """Start with nothing recorded."""
-        super().__init__()
-        self.lessons: list[tuple[datetime, bool, float, float]] = []
-
-    def learn(
-        self,
-        x: Conditions,
-        setpoint_c: float,
-        weight: float = 1.0,
-        *,
-        new_sample: bool = True,
-    ) -> None:
-        """Record, then learn; a confirmed choice's rest joins its first lesson."""
-        key = (x.when, x.is_workday, setpoint_c)
-        if new_sample:
-            self.lessons.append((*key, weight))
-        else:
-            index = next(i for i, kept in enumerate(self.lessons) if kept[:3] == key)
-            self.lessons[index] = (*key, round(self.lessons[index][3] + weight, 9))
-        super().learn(x, setpoint_c, weight, new_sample=new_sample)
 
 
 # ---------------------------------------------------------------- outdoor readings

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
+import household
 from household import BERLIN
 import pytest
 
@@ -13,7 +14,6 @@ from custom_components.cadence.engine import (
     HOLD_WEIGHT_PER_HOUR,
     Conditions,
     SetpointLearner,
-    SetpointModel,
     Source,
     slot_of,
 )
@@ -23,36 +23,13 @@ from custom_components.cadence.engine.features import advance
 MONDAY = datetime(2026, 1, 5, tzinfo=BERLIN)
 
 
-class Spy(SetpointModel):
-    """A model that records what it is taught."""
+class Spy(household.Spy):
+    """A model that records what it is taught: (when, setpoint, weight)."""
 
-    def __init__(self) -> None:
-        """Start with nothing recorded."""
-        super().__init__()
-        self.lessons: list[tuple[datetime, float, float]] = []
-
-    def learn(
-        self,
-        x: Conditions,
-        setpoint_c: float,
-        weight: float = 1.0,
-        *,
-        new_sample: bool = True,
-    ) -> None:
-        """Record, then learn; a confirmed choice's rest joins its first lesson."""
-        if new_sample:
-            self.lessons.append((x.when, setpoint_c, weight))
-        else:
-            index = self.lessons.index(
-                next(
-                    lesson
-                    for lesson in self.lessons
-                    if lesson[:2] == (x.when, setpoint_c)
-                )
-            )
-            when, value, taught = self.lessons[index]
-            self.lessons[index] = (when, value, round(taught + weight, 9))
-        super().learn(x, setpoint_c, weight, new_sample=new_sample)
+    @property
+    def lessons(self) -> list[tuple[datetime, float, float]]:  # type: ignore[override]
+        """Return the lessons without the workday flag."""
+        return [(when, value, weight) for when, _, value, weight in self.records]
 
     @property
     def weight(self) -> float:
