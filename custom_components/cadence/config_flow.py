@@ -136,8 +136,10 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
     """Add or edit a zone: one area and the entities to learn from in it."""
 
     _area_id: str
-    # A reconfiguration waiting for the person to confirm what it makes Cadence forget.
+    # A reconfiguration waiting for the person to confirm what it makes Cadence
+    # forget: the zone's new entities, and the learned thermostats it leaves out.
     _pending: dict[str, list[str]]
+    _forgotten: list[str]
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -182,7 +184,7 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
                     data={CONF_AREA: self._area_id, **_entities(user_input)},
                     unique_id=self._area_id,
                 )
-        used = _used_thermostats(self._get_entry(), None)
+        used = used_thermostats(self._get_entry(), None)
         found = _area_entities(self.hass, self._area_id)
         # Another zone's thermostat is neither suggested nor counted.
         found[CONF_CLIMATE] = [e for e in found[CONF_CLIMATE] if e not in used]
@@ -209,11 +211,13 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
             if not errors:
                 self._pending = _entities(user_input)
                 kept = self._pending[CONF_CLIMATE]
-                if any(
-                    _has_learned(self._get_entry(), thermostat)
+                self._forgotten = [
+                    thermostat
                     for thermostat in subentry.data.get(CONF_CLIMATE, [])
                     if thermostat not in kept
-                ):
+                    and _has_learned(self._get_entry(), thermostat)
+                ]
+                if self._forgotten:
                     return await self.async_step_forget()
                 return self.async_update_and_abort(
                     self._get_entry(), subentry, data_updates=self._pending
@@ -221,9 +225,7 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _zone_schema(
-                    _used_thermostats(self._get_entry(), subentry.subentry_id)
-                ),
+                _zone_schema(used_thermostats(self._get_entry(), subentry.subentry_id)),
                 user_input or dict(subentry.data),
             ),
             errors=errors,
@@ -238,18 +240,14 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
             return self.async_update_and_abort(
                 self._get_entry(), subentry, data_updates=self._pending
             )
-        leaving = [
-            thermostat
-            for thermostat in subentry.data.get(CONF_CLIMATE, [])
-            if thermostat not in self._pending[CONF_CLIMATE]
-            and _has_learned(self._get_entry(), thermostat)
-        ]
+        # Only a loaded entry has learned anything, so its home is there to ask.
+        home = self._get_entry().runtime_data.home
         return self.async_show_form(
             step_id="forget",
             data_schema=vol.Schema({}),
             description_placeholders={
                 "zone": subentry.title,
-                "thermostats": ", ".join(_name(self.hass, t) for t in leaving),
+                "thermostats": ", ".join(map(home.friendly_name, self._forgotten)),
             },
         )
 
@@ -262,12 +260,6 @@ def _has_learned(entry: CadenceConfigEntry, thermostat: str) -> bool:
     return channel is not None and any(
         learner.model.samples > 0 for learner in channel.learners.values()
     )
-
-
-def _name(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the name a person knows an entity by, else its id."""
-    state = hass.states.get(entity_id)
-    return state.name if state is not None else entity_id
 
 
 def _zone_schema(used: list[str]) -> vol.Schema:
@@ -289,7 +281,7 @@ def _zone_schema(used: list[str]) -> vol.Schema:
     return vol.Schema(fields)
 
 
-def _used_thermostats(
+def used_thermostats(
     entry: CadenceConfigEntry, own_subentry_id: str | None
 ) -> list[str]:
     """Return the thermostats of every zone but the one being edited."""

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import voluptuous as vol
 
-from .const import CONF_CLIMATE, DOMAIN
-
-if TYPE_CHECKING:
-    from .runtime import CadenceRuntime
+from .config_flow import used_thermostats
+from .const import DOMAIN
+from .services import loaded_entry
 
 ISSUE_UNREADABLE_STATE = "unreadable_state"
 ISSUE_MISSING_ENTITY = "missing_entity"
@@ -157,29 +156,19 @@ class MissingThermostatFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> StepResult:
         """Ask for the thermostat that replaced it; none removes it."""
-        entry = next(
-            (
-                entry
-                for entry in self.hass.config_entries.async_entries(DOMAIN)
-                if entry.state is ConfigEntryState.LOADED
-            ),
-            None,
-        )
-        if entry is None:
+        try:
+            entry = loaded_entry(self.hass)
+        except ServiceValidationError:
             return self.async_abort(reason="not_loaded")
         if user_input is not None:
-            runtime: CadenceRuntime = entry.runtime_data
+            runtime = entry.runtime_data
             assert runtime.coordinator is not None  # noqa: S101  # made at setup
             # An emptied field may come back as "": that is no replacement either.
             runtime.coordinator.async_follow(
                 self._entity_id, user_input.get(REPLACEMENT) or None
             )
             return self.async_create_entry(data={})
-        used = [
-            thermostat
-            for subentry in entry.subentries.values()
-            for thermostat in subentry.data.get(CONF_CLIMATE, [])
-        ]
+        used = used_thermostats(entry, None)
         config = EntitySelectorConfig(domain="climate", exclude_entities=used)
         return self.async_show_form(
             step_id="replace",
