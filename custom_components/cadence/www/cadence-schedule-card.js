@@ -464,6 +464,7 @@ class CadenceScheduleCard extends HTMLElement {
       </svg></div>${this._axis()}<div class="legend">${legend} ${escapeHtml(today.unit)}</div>`;
   }
 
+  // The clock times along a day: midnight, every six hours, midnight.
   _axis() {
     const ticks = [0, 6, 12, 18, 24].map((hour) =>
       `<span style="left:${(hour / 24 * 100).toFixed(3)}%">${escapeHtml(clockText(this._hass, hour * 60, true))}</span>`).join("");
@@ -566,12 +567,10 @@ class CadenceScheduleCard extends HTMLElement {
         <div class="track"><div class="bar">${segments}${marker}</div>
         ${this._occupancy ? `<div class="presence">${occupied}</div>` : ""}</div></div>`;
     }).join("");
-    const ticks = [0, 6, 12, 18, 24].map((hour) =>
-      `<span style="left:${(hour / 24 * 100).toFixed(3)}%">${escapeHtml(clockText(this._hass, hour * 60, true))}</span>`).join("");
     const legend = this._occupancy
       ? `<div class="legend"><span class="swatch"></span>${escapeHtml(text.occupied)}</div>` : "";
     return `<div class="week">${rows}<div class="day axis"><div class="name"></div>
-      <div class="ticks">${ticks}</div></div></div>${legend}`;
+      ${this._axis()}</div></div>${legend}`;
   }
 
   _render() {
