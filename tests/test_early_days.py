@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.cadence.const import DOMAIN
 
 from .conftest import THERMOSTAT
-from .test_sensor import set_temperature
+from .test_sensor import SENSOR, set_temperature
 
 # A workday routine: (hour, minute, setpoint °C), four changes a day.
 ROUTINE = ((7, 0, 21.0), (9, 0, 18.0), (17, 0, 21.0), (22, 0, 17.0))
@@ -104,3 +104,32 @@ async def test_a_brief_override_on_the_first_morning_moves_only_its_own_slot(
         await set_temperature(hass, 18.0 if change % 2 else 18.5)
     override = start + timedelta(hours=1, minutes=40)
     await _override_briefly(hass, freezer, override, back_to=18.0)
+
+
+@pytest.mark.freeze_time("2026-11-16 06:00:00+01:00")
+async def test_a_home_whose_weekends_differ_splits_its_days_by_kind(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """All days alike at first; the first Sunday kept apart makes it split them.
+
+    The sensor says which way the schedule counts days, and the learned weekend
+    keeps its own 17 °C morning instead of the workdays' 18 °C.
+    """
+    monday = dt_util.now().replace(hour=0, minute=0)
+    for day in range(5):
+        for hour, minute, setpoint in ROUTINE:
+            await _until(
+                hass, freezer, monday + timedelta(days=day, hours=hour, minutes=minute)
+            )
+            await set_temperature(hass, setpoint)
+    await _until(hass, freezer, monday + timedelta(days=5, hours=1))
+    assert hass.states.get(SENSOR).attributes["schedule_days"] == "all_days"
+    await _until(hass, freezer, monday + timedelta(days=5, hours=8))
+    await set_temperature(hass, 17.0)  # the weekend: 17 °C, kept all day
+    await _until(hass, freezer, monday + timedelta(days=7, hours=1))
+    assert hass.states.get(SENSOR).attributes["schedule_days"] == "by_kind_of_day"
+    week = await _week(hass)
+    assert week["monday"][20] == 18.0  # 10:00
+    assert week["saturday"][20] == 17.0

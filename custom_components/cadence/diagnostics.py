@@ -151,6 +151,9 @@ def _thermostat(runtime: CadenceRuntime, feed: ThermostatChannel) -> dict[str, A
         setpoints[target] = {
             "samples": model.samples,
             "mean_abs_error_c": model.mean_abs_error_c,
+            # How the schedule counts days, and each way's running day-ahead error.
+            "schedule_days": model.days,
+            "day_errors_c": model.day_errors,
             "state_bytes": len(json.dumps(learner.to_dict())),
             "confidence": prediction.confidence if prediction else None,
             "predicted_c": prediction.value_c if prediction else None,

@@ -269,7 +269,7 @@ class CadenceSetpointSensor(CadenceChannelSensor):
     _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_suggested_display_precision = 1
     _unrecorded_attributes = frozenset(
-        {"next_change", "next_value", "samples", "mean_abs_error_c"}
+        {"next_change", "next_value", "samples", "mean_abs_error_c", "schedule_days"}
     )
 
     def __init__(
@@ -337,6 +337,9 @@ class CadenceSetpointSensor(CadenceChannelSensor):
                 if status.mean_abs_error_c is None
                 else round(status.mean_abs_error_c, 2)
             ),
+            # Whether the schedule pools all days or splits workdays from the rest:
+            # the way whose day-ahead predictions have been closer in this home.
+            "schedule_days": status.days,
         }
 
     def _on_status(self) -> None:

@@ -164,6 +164,7 @@ def two_schedules(correction_c: float) -> SetpointModel:
     model.learn(at(5, 0), 17.0)
     model.learn(at(5, 9), 22.0)
     data = model.to_dict()
+    data["slots"]["days"] = "by_kind_of_day"
     context = data["context"]
     context["fit"]["coef"] = [correction_c, 0.0, 0.0]
     context["error_without_c"] = 1.0
@@ -900,23 +901,23 @@ GOLDEN: dict[str, list[float | None]] = {
         -0.9774264960104054,
     ],
     "setpoint": [
-        17.403470488385846,
-        0.5997494498788157,
-        20.96447397057327,
-        0.5997494498788157,
-        20.086480934948117,
-        0.5997494498788157,
-        19.3,
-        0.5997494498788157,
-        16.9640425949972,
+        17.365036509779376,
+        0.5147789190660204,
+        20.96156768556733,
+        0.622586022535344,
+        20.154630037143242,
+        0.622586022535344,
+        19.347692388719153,
+        0.622586022535344,
+        16.96144141803225,
         22.0,
-        0.2060833541585245,
-        16.1,
-        16.1,
-        20.1,
-        20.1,
-        20.1,
-        20.1,
+        0.15819421770143408,
+        16.2,
+        16.2,
+        20.2,
+        20.2,
+        20.2,
+        20.2,
     ],
 }
 
@@ -965,9 +966,9 @@ def test_a_slot_seen_for_exactly_0_05_votes() -> None:
     slots = SlotMedians()
     slots.learn(at(0, 10).when, True, 20.0, 1.0)
     slots.learn(at(1, 10).when, True, 23.0, 0.05)
-    assert slots.value(1, 20, True) == (21.5, 0.2)
+    assert slots.value(1, 20, True) == (21.5, 2 / 14)
     slots.learn(at(2, 10).when, True, 26.0, 0.049)
-    assert slots.value(2, 20, True) == (21.5, 0.2)  # 0.049 is a glimpse
+    assert slots.value(2, 20, True) == (21.5, 2 / 14)  # 0.049 is a glimpse
 
 
 def test_a_weekday_deviating_by_exactly_0_2_makes_an_offset() -> None:
@@ -983,7 +984,7 @@ def test_a_weekday_deviating_by_exactly_0_2_makes_an_offset() -> None:
 
 
 def test_a_full_ring_drops_its_oldest_day() -> None:
-    """Eleven workdays: the ring keeps the last ten, in order, to two decimals."""
+    """Eleven workdays: the ring keeps the last ten, in order, to three decimals."""
     slots = SlotMedians()
     for day in range(12):
         when = (MONDAY + timedelta(days=day)).replace(hour=16)
@@ -991,7 +992,7 @@ def test_a_full_ring_drops_its_oldest_day() -> None:
     ring = slots.to_dict()["rings"][48 + 32]
     assert (
         ring
-        == [value for day in range(1, 11) for value in (round(19.123 + day, 2), 1)][
+        == [value for day in range(1, 11) for value in (round(19.123 + day, 3), 1)][
             : len(ring)
         ]
     )

@@ -10,9 +10,11 @@ of June 1st); outdoor temperature from the same folder's weather.csv.
 
 Each home is fed hour by hour to a `SetpointLearner` (a different setpoint than the
 hour before is a person's choice; the same one is kept), exactly as the engine
-learns live. Before hour i is fed, Cadence predicts hour i + 24 from what it knows
-then (lead 24 h, as `scripts/replay --lead 24h`). Baselines see setpoints up to
-i only. Scored after a 14-day warm-up.
+learns live, with a tick half an hour into each hour as the live coordinator ticks.
+Then Cadence predicts hour i + 24 from what it knows (lead 24 h, as
+`scripts/replay --lead 24h`). Baselines see setpoints up to hour i, as Cadence.
+Scored after a 14-day warm-up. Besides the issue's baselines, 7- and 21-day medians
+show how much a per-home choice of window could give at best (picked in hindsight).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ engine = load_engine()
 SPEC = "citylearn==2.1.2"
 FOLDER = "citylearn/data/citylearn_challenge_2023_phase_3_1/"
 HOMES = 6
+SLOT = timedelta(minutes=30)
 LEAD = 24  # hours
 WARM_UP = 14 * 24
 METHODS = (
@@ -42,6 +45,8 @@ METHODS = (
     "same hour yesterday",
     "same hour last week",
 )
+# Windows of other lengths, for the best window per home in hindsight.
+WINDOWS = {"7-day same-hour median": 7, "21-day same-hour median": 21}
 
 
 def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
@@ -85,22 +90,29 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
     """Return every method's prediction of each hour, made LEAD hours before."""
     n = len(hours)
     setpoints = [value for _, value, _ in hours]
-    out: dict[str, list[float]] = {name: [math.nan] * n for name in METHODS}
+    out: dict[str, list[float]] = {
+        name: [math.nan] * n for name in (*METHODS, *WINDOWS)
+    }
     confidence = [math.nan] * n
+    pooled = [math.nan] * n
     learner = engine.SetpointLearner()
     for i, (when, value, outdoor) in enumerate(hours):
-        target = i + LEAD
-        if target < n and learner.model.samples:
-            ahead = engine.Conditions(when=hours[target][0], outdoor_c=outdoor)
-            if (p := learner.model.predict(ahead)) is not None:
-                out["Cadence"][target] = p.value_c
-                confidence[target] = p.confidence
         source = (
             engine.Source.PERSON
             if i and value != setpoints[i - 1]
             else engine.Source.DEVICE
         )
         learner.observe(engine.Conditions(when=when, outdoor_c=outdoor), value, source)
+        # A tick half an hour in credits the setpoint kept in hour i's first slot, as
+        # the live tick does: the baselines know hour i's setpoint too.
+        learner.hold(engine.Conditions(when=when + SLOT, outdoor_c=outdoor))
+        target = i + LEAD
+        if target < n:
+            ahead = engine.Conditions(when=hours[target][0], outdoor_c=outdoor)
+            if (p := learner.model.predict(ahead)) is not None:
+                out["Cadence"][target] = p.value_c
+                confidence[target] = p.confidence
+                pooled[target] = float(learner.model.days == "all_days")
     for j in range(n):
         known = j - LEAD  # setpoints up to here are known when predicting hour j
         same = [
@@ -117,12 +129,20 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
             : 10 if kind else 4
         ]  # two weeks of that kind: ten workdays or four weekend days
         out["14-day same-hour median"][j] = median(same) if same else math.nan
+        for name, days in WINDOWS.items():
+            window = [
+                setpoints[j - 24 * k]
+                for k in range(1, days + 1)
+                if 0 <= j - 24 * k <= known
+            ]
+            out[name][j] = median(window) if window else math.nan
         out["14-day same-hour median, by kind of day"][j] = (
             median(same_kind) if same_kind else math.nan
         )
         out["same hour yesterday"][j] = setpoints[j - 24] if j >= 24 else math.nan
         out["same hour last week"][j] = setpoints[j - 168] if j >= 168 else math.nan
     out["confidence"] = confidence
+    out["pooled"] = pooled
     return out
 
 
@@ -143,9 +163,13 @@ def run_real_setpoints() -> dict[str, object]:
         ]
         per_home[name] = {
             m: sum(abs(predicted[m][j] - actual[j]) for j in scored) / len(scored)
-            for m in METHODS
+            for m in (*METHODS, *WINDOWS)
         }
         per_home[name]["hours"] = len(scored)
+        # Share of the scored hours whose schedule pooled all days alike.
+        per_home[name]["pooled"] = sum(predicted["pooled"][j] for j in scored) / len(
+            scored
+        )
         for j in scored:
             sure = predicted["confidence"][j]
             level = "low" if sure < 0.3 else ("medium" if sure < 0.5 else "high")

@@ -45,6 +45,8 @@ class SetpointStatus:
     next_change: Change | None
     samples: int
     mean_abs_error_c: float | None
+    # How the schedule counts days: "all_days" alike or "by_kind_of_day".
+    days: str
 
 
 def targets_for(features: int | None) -> list[str]:
@@ -207,6 +209,7 @@ class ThermostatChannel:
                 next_change=model.next_change(x) if prediction else None,
                 samples=model.samples,
                 mean_abs_error_c=model.mean_abs_error_c,
+                days=model.days,
             )
         return statuses
 

@@ -77,6 +77,16 @@ class SetpointModel:
         return self._samples
 
     @property
+    def days(self) -> str:
+        """Return how the schedule counts days: by kind of day or all alike."""
+        return self._slots.days
+
+    @property
+    def day_errors(self) -> dict[str, float] | None:
+        """Return each way of counting days' running day-ahead error in °C."""
+        return self._slots.day_errors
+
+    @property
     def mean_abs_error_c(self) -> float | None:
         """Return the recent error of predictions made just before learning, in °C."""
         return self._mae_c

@@ -16,10 +16,24 @@ RING_DAYS = (6, 10)
 # A slot seen for less than this (about 12 minutes of a held setpoint) on a day does
 # not vote for that day.
 MIN_VOTE_WEIGHT = 0.05
+# A day's vote is kept to a thousandth of a degree: a °F setpoint in °C (76 °F is
+# 24.444 °C) is then exact to well within what any thermostat shows.
+VOTE_DIGITS = 3
 # Smaller deviations of one weekday from its kind are rounding and mixing, not habit.
 DEADBAND_C = 0.2
 # A weekday differs from its kind when its last this many weeks all said so.
 OFFSET_WEEKS = 3
+# Pooling all days, a slot's votes are the last two weeks': of each kind, its newest
+# this many days (two weekends and ten workdays), so no extra state is kept.
+POOLED_DAYS = (4, 10)
+# Share of the running day-ahead error of each way of counting days that one day
+# replaces: about two weeks' memory.
+CHOICE_RATE = 1.0 / 14.0
+# The other way must have been this much better to take over: no flapping on ties.
+SWITCH_MARGIN = 0.05
+BY_KIND = "by_kind_of_day"
+ALL_DAYS = "all_days"
+DAYS_OPTIONS = (BY_KIND, ALL_DAYS)
 
 _CELLS = 2 * SLOTS_PER_DAY
 _WEEK_CELLS = DAYS_PER_WEEK * SLOTS_PER_DAY
@@ -37,12 +51,28 @@ class SlotMedians:
     workdays learns five times faster than a ring per weekday. A weekday that keeps
     differing from its kind (a short Friday) gets an offset once its last three
     deviations agree, so odd days by chance never make one.
+
+    Many homes keep one schedule every day, and there the median of the last two
+    weeks' days of any kind beats the split by kind (it has more days). Each home
+    gets the way that suits it: when a day closes, both ways' predictions of it made
+    the evening before are scored, and the one whose running error is lower by a
+    margin counts the days (`days`), all alike until the evidence says otherwise.
     """
 
-    __slots__ = ("_day", "_pending_c", "_pending_w", "_rings", "_runs")
+    __slots__ = (
+        "_day",
+        "_days",
+        "_errors",
+        "_pending_c",
+        "_pending_w",
+        "_rings",
+        "_runs",
+    )
 
-    def __init__(self) -> None:
-        """Start knowing nothing."""
+    def __init__(self, days: str = ALL_DAYS) -> None:
+        """Start knowing nothing, counting days as `days` says until scored."""
+        if days not in DAYS_OPTIONS:
+            raise ValueError(f"days: unknown way {days!r}")
         self._rings: list[list[float]] = [[] for _ in range(_CELLS)]
         self._pending_c = [0.0] * _CELLS
         self._pending_w = [0.0] * _CELLS
@@ -51,6 +81,24 @@ class SlotMedians:
         self._runs: list[list[float]] = [[] for _ in range(_WEEK_CELLS)]
         # Local date (proleptic ordinal) of the day the pending evidence belongs to.
         self._day: int | None = None
+        # How days are counted, and each way's running day-ahead error in °C, in the
+        # order of DAYS_OPTIONS; None until a day was scored.
+        # All days at first by default: most homes keep one schedule, and it has
+        # twice the days.
+        self._days = days
+        self._errors: list[float] | None = None
+
+    @property
+    def days(self) -> str:
+        """Return how days are counted: by kind of day or all days alike."""
+        return self._days
+
+    @property
+    def day_errors(self) -> dict[str, float] | None:
+        """Return each way's running day-ahead error in °C, None before a day closed."""
+        if self._errors is None:
+            return None
+        return dict(zip(DAYS_OPTIONS, self._errors, strict=True))
 
     def learn(
         self, when: datetime, workday: bool, value_c: float, weight: float
@@ -70,10 +118,12 @@ class SlotMedians:
         before = self._pending_w[cell]
         total = before + weight
         if before == 0.0:
-            self._pending_c[cell] = round(value_c, 2)
+            self._pending_c[cell] = round(value_c, VOTE_DIGITS)
         else:
             mean = self._pending_c[cell]
-            self._pending_c[cell] = round(mean + (value_c - mean) * weight / total, 2)
+            self._pending_c[cell] = round(
+                mean + (value_c - mean) * weight / total, VOTE_DIGITS
+            )
         self._pending_w[cell] = total
 
     def value(
@@ -89,14 +139,11 @@ class SlotMedians:
         into the night before it.
         """
         kind = WORKDAY if workday else NON_WORKDAY
-        votes = self._votes(kind * SLOTS_PER_DAY + slot)
-        if votes:
-            value_c = _median(votes)
-            if kind == _usual_kind(weekday):
-                cell = weekday * SLOTS_PER_DAY + slot
-                run = self._runs[cell]
-                if len(run) == OFFSET_WEEKS:
-                    value_c += min(run, key=abs)
+        if self._days == ALL_DAYS:
+            if votes := self._pooled_votes(slot):
+                return _median(votes), len(votes) / sum(POOLED_DAYS)
+        elif votes := self._votes(kind * SLOTS_PER_DAY + slot):
+            value_c = _median(votes) + self._offset(weekday, kind, slot)
             return value_c, len(votes) / RING_DAYS[kind]
         for other in (kind, 1 - kind):
             base = other * SLOTS_PER_DAY
@@ -116,9 +163,12 @@ class SlotMedians:
         0 when they agree or when the slot has fewer than two days of its own.
         """
         del weekday  # the offset of a weekday moves every day of it alike
-        votes = self._votes(
-            (WORKDAY if workday else NON_WORKDAY) * SLOTS_PER_DAY + slot
-        )
+        if self._days == ALL_DAYS:
+            votes = self._pooled_votes(slot)
+        else:
+            votes = self._votes(
+                (WORKDAY if workday else NON_WORKDAY) * SLOTS_PER_DAY + slot
+            )
         if len(votes) < 2:
             return 0.0
         middle = _median(votes)
@@ -133,10 +183,60 @@ class SlotMedians:
             return votes[-RING_DAYS[cell // SLOTS_PER_DAY] :]
         return ring
 
+    def _pooled_votes(self, slot: int, *, pending: bool = True) -> list[float]:
+        """Return a slot's votes of the last two weeks, whatever the kind of day."""
+        votes: list[float] = []
+        for kind, days in enumerate(POOLED_DAYS):
+            cell = kind * SLOTS_PER_DAY + slot
+            votes += (self._votes(cell) if pending else self._rings[cell])[-days:]
+        return votes
+
+    def _offset(self, weekday: int, kind: int, slot: int) -> float:
+        """Return how far a weekday keeps differing from its kind in a slot, or 0."""
+        if kind != _usual_kind(weekday):
+            return 0.0
+        run = self._runs[weekday * SLOTS_PER_DAY + slot]
+        return min(run, key=abs) if len(run) == OFFSET_WEEKS else 0.0
+
+    def _score_day(self, weekday: int) -> None:
+        """Score both ways of counting days on the day closing, and keep the better.
+
+        Each way predicts the day's votes from the days before it, as it did the
+        evening before; slots that either way knows nothing of are left out.
+        """
+        errors = [0.0, 0.0]
+        count = 0
+        for cell in range(_CELLS):
+            ring = self._rings[cell]
+            if self._pending_w[cell] < MIN_VOTE_WEIGHT or not ring:
+                continue
+            kind, slot = divmod(cell, SLOTS_PER_DAY)
+            actual_c = self._pending_c[cell]
+            by_kind_c = _median(ring) + self._offset(weekday, kind, slot)
+            pooled_c = _median(self._pooled_votes(slot, pending=False))
+            errors[0] += abs(by_kind_c - actual_c)
+            errors[1] += abs(pooled_c - actual_c)
+            count += 1
+        if not count:
+            return
+        day_errors = [error / count for error in errors]
+        if self._errors is None:
+            self._errors = day_errors
+        else:
+            self._errors = [
+                round(old + CHOICE_RATE * (new - old), 4)
+                for old, new in zip(self._errors, day_errors, strict=True)
+            ]
+        mine = DAYS_OPTIONS.index(self._days)
+        other = 1 - mine
+        if self._errors[other] < self._errors[mine] * (1.0 - SWITCH_MARGIN):
+            self._days = DAYS_OPTIONS[other]
+
     def _close_day(self, day: int) -> None:
         """Turn the evidence of a day (its ordinal) into one vote per slot seen."""
         weekday = (day - 1) % DAYS_PER_WEEK  # ordinal 1 was a Monday
         usual = _usual_kind(weekday)
+        self._score_day(weekday)
         for cell in range(_CELLS):
             weight = self._pending_w[cell]
             if weight == 0.0:
@@ -172,12 +272,17 @@ class SlotMedians:
                 if self._pending_w[cell] != 0.0
             ],
             "deviations": [[cell, *run] for cell, run in enumerate(self._runs) if run],
+            "days": self._days,
+            "day_errors": self._errors,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         """Rebuild from `to_dict` output; raise ValueError or TypeError if malformed."""
-        slots = cls()
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object, got {type(data).__name__}")
+        # Saved before days were counted two ways: by kind, as then.
+        slots = cls(data.get("days", BY_KIND))
         day = data["day"]
         slots._day = None if day is None else integer(day, 1, date.max.toordinal() + 1)
         rings = data["rings"]
@@ -201,6 +306,11 @@ class SlotMedians:
             ):
                 raise ValueError(f"deviations: bad run {row!r}")
             slots._runs[integer(cell, 0, _WEEK_CELLS)] = run
+        errors = data.get("day_errors")
+        if errors is not None:
+            slots._errors = [number(e) for e in as_list(errors)]
+            if len(slots._errors) != len(DAYS_OPTIONS):
+                raise ValueError("day_errors: expected one error per way")
         return slots
 
 
