@@ -1,8 +1,10 @@
-"""Early days through Home Assistant: one brief override must not move the week."""
+"""Early days through Home Assistant: brief overrides, how days count, old stores."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -15,8 +17,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.cadence.const import DOMAIN
+from custom_components.cadence.store import STORAGE_MINOR_VERSION
 
-from .conftest import THERMOSTAT
+from .conftest import STORAGE_KEY, THERMOSTAT, stored_file
 from .test_sensor import SENSOR, set_temperature
 
 # A workday routine: (hour, minute, setpoint °C), four changes a day.
@@ -133,3 +136,41 @@ async def test_a_home_whose_weekends_differ_splits_its_days_by_kind(
     week = await _week(hass)
     assert week["monday"][20] == 18.0  # 10:00
     assert week["saturday"][20] == 17.0
+
+
+@pytest.mark.freeze_time("2026-11-18 09:40:00+01:00")
+async def test_a_schedule_learned_by_the_previous_release_goes_on_by_kind_of_day(
+    hass: HomeAssistant,
+    thermostat: str,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A 1.9 store (written by 996567b's engine): the same week, split by kind.
+
+    Its learner, fed a fortnight and a half of 21 °C workdays and 19.5 °C weekends,
+    had no way of counting days yet: it goes on by kind of day, with today's evidence
+    of the old layout, and is saved again in the new one.
+    """
+    old = json.loads(
+        (Path(__file__).parent / "setpoint_learner_1_9.json").read_text("utf-8")
+    )
+    hass_storage[STORAGE_KEY] = stored_file(
+        {"thermostats": {THERMOSTAT: {"temperature": old}}}, minor_version=9
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    sensor = hass.states.get(SENSOR)
+    assert sensor.state == "21.0"
+    assert sensor.attributes["schedule_days"] == "by_kind_of_day"
+    week = await _week(hass)
+    assert week["wednesday"][19] == 21.0  # 09:30, today's evidence included
+    assert week["saturday"][24] == 19.5
+    assert week["saturday"][12] == 17.0
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    saved = hass_storage[STORAGE_KEY]
+    assert saved["minor_version"] == STORAGE_MINOR_VERSION
+    slots = saved["data"]["thermostats"][THERMOSTAT]["temperature"]["model"]["slots"]
+    assert "pending" not in slots
+    assert slots["today"][0] == 48  # today's workday cells, from midnight
+    assert slots["days"] == "by_kind_of_day"

@@ -23,10 +23,12 @@ STORAGE_VERSION = 1
 # alerts, by detector and then by entity or zone id, 1.8 "settings": the home's
 # mode and each zone's sensitivity, and "inactivity": the home's quiet watch, 1.9
 # "health": the health of each thermostat, light and motion sensor (numeric
-# sensors keep theirs in their feed, which now also keeps its unit).
+# sensors keep theirs in their feed, which now also keeps its unit), 1.10 in each
+# setpoint's schedule how it counts days and the hours each setpoint was kept today
+# ("today" in place of "pending"; the engine reads both).
 # Minor versions add keys, which readers treat as optional, and otherwise
 # migrate forward here.
-STORAGE_MINOR_VERSION = 9
+STORAGE_MINOR_VERSION = 10
 # Since 1.5 a light's entry holds its habit under "habit", beside its preferences.
 LIGHT_VERSION = 1
 SAVE_DELAY = timedelta(minutes=2)

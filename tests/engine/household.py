@@ -169,6 +169,7 @@ class Spy(SetpointModel):
         weight: float = 1.0,
         *,
         new_sample: bool = True,
+        kept_h: float | None = None,
     ) -> None:
         """Record, then learn."""
         key = (x.when, x.is_workday, setpoint_c)
@@ -177,7 +178,7 @@ class Spy(SetpointModel):
         else:
             index = next(i for i, kept in enumerate(self.records) if kept[:3] == key)
             self.records[index] = (*key, round(self.records[index][3] + weight, 9))
-        super().learn(x, setpoint_c, weight, new_sample=new_sample)
+        super().learn(x, setpoint_c, weight, new_sample=new_sample, kept_h=kept_h)
 
 
 class Recording(SetpointModel):
@@ -197,9 +198,10 @@ class Recording(SetpointModel):
         weight: float = 1.0,
         *,
         new_sample: bool = True,
+        kept_h: float | None = None,
     ) -> None:
         """Learn, and let the comparators learn the same."""
-        super().learn(x, setpoint_c, weight, new_sample=new_sample)
+        super().learn(x, setpoint_c, weight, new_sample=new_sample, kept_h=kept_h)
         self.rls.learn(encode(x), setpoint_c, weight)
         sums = self.sums.setdefault((x.is_workday, slot_of(x.when)[1]), [0.0, 0.0])
         fade = MEAN_FORGETTING**weight

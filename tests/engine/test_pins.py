@@ -300,23 +300,26 @@ def test_holding_a_setpoint_weighs_a_quarter_per_hour() -> None:
     ]
 
 
-def test_within_a_half_hour_a_choice_outweighs_a_brief_hold() -> None:
-    """20 °C kept 20 minutes then 23 °C chosen and kept: their weighted mean.
+@pytest.mark.parametrize(("chosen_at", "vote_c"), [(20, 20.0), (10, 23.0)])
+def test_within_a_half_hour_the_setpoint_kept_longest_votes(
+    chosen_at: int, vote_c: float
+) -> None:
+    """20 °C kept until 10:20 (or 10:10), then 23 °C chosen and kept to 10:30.
 
-    Weights 0.25 * 1/3 h, and 1 (the choice, confirmed) + 0.25 * 1/6 h (kept until
-    10:30): (20 * 0.0833 + 23 * 1.0417) / 1.125 = 22.78 °C, and the context
-    correction's small share of 23 °C's residual: 22.81 °C.
+    A choice speaks for the time after it: the slot's vote is the setpoint kept
+    longest in it, 20 °C (20 minutes against 10) or 23 °C (20 against 10), plus the
+    context correction's small share (under 0.06 °C here).
     """
     learner = SetpointLearner()
     learner.observe(at(0, 9), 20.0, Source.PERSON)
-    learner.observe(at(0, 10, 20), 23.0, Source.PERSON)
+    learner.observe(at(0, 10, chosen_at), 23.0, Source.PERSON)
     learner.hold(at(0, 10, 30))
     prediction = learner.model.predict(at(0, 10))
     assert prediction is not None
-    assert prediction.value_c == pytest.approx(22.81, abs=0.006)
+    assert prediction.value_c == pytest.approx(vote_c, abs=0.06)
     earlier = learner.model.predict(at(0, 9, 30))
     assert earlier is not None
-    assert earlier.value_c == pytest.approx(20.03, abs=0.006)  # the same correction
+    assert earlier.value_c == pytest.approx(20.0, abs=0.06)
 
 
 # ---------------------------------------------------------------- anomaly state

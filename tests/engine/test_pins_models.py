@@ -181,13 +181,69 @@ def test_a_stored_setpoint_sample_count_must_fit_in_63_bits() -> None:
         SetpointModel.from_dict(data)
 
 
-def test_a_slot_averages_the_days_evidence_by_weight() -> None:
-    """20 °C then 22 °C at weight 1 each in one slot: 21 °C, weight 2."""
+def test_a_slot_votes_for_the_setpoint_kept_longest_and_a_tie_averages() -> None:
+    """20 °C then 22 °C kept an hour each in one slot: a tie, 21 °C, weight 2.
+
+    Then 22 °C kept half an hour more wins: the vote is 22 °C.
+    """
     slots = SlotMedians()
     slots.learn(T0, True, 20.0, 1.0)
     slots.learn(T0, True, 22.0, 1.0)
     # Workday cells follow the 48 non-workday ones; 08:00 is slot 16.
-    assert slots.to_dict()["pending"] == [[64, 21.0, 2.0]]
+    assert slots.to_dict()["today"] == [64, [2.0, 20.0, 1.0, 22.0, 1.0]]
+    assert slots.value(0, 16, True) == (21.0, 1 / 14)
+    slots.learn(T0, True, 22.0, 0.1, kept_h=0.5)
+    assert slots.to_dict()["today"] == [64, [2.1, 20.0, 1.0, 22.0, 1.5]]
+    assert slots.value(0, 16, True) == (22.0, 1 / 14)
+
+
+def test_today_is_saved_from_its_first_cell_with_gaps_and_choices() -> None:
+    """Cells 64 and 66 kept, 65 empty, 67 chosen but not kept yet; restored alike."""
+    slots = SlotMedians()
+    slots.learn(T0, True, 20.0, 0.25)
+    slots.learn(T0 + timedelta(hours=1), True, 21.0, 0.25)
+    slots.learn(T0 + timedelta(hours=1, minutes=30), True, 23.0, 1.0, kept_h=0.0)
+    data = slots.to_dict()
+    assert data["today"] == [
+        64,
+        [0.25, 20.0, 0.25],
+        [],
+        [0.25, 21.0, 0.25],
+        [1.0, 23.0],
+    ]
+    restored = SlotMedians.from_dict(data)
+    assert restored.to_dict() == data
+    assert restored.value(0, 19, True) == (23.0, 1 / 14)
+
+
+def test_a_pending_day_saved_before_hours_were_kept_apart_goes_on() -> None:
+    """[cell, vote, weight] rows were means over time: the vote kept for its weight."""
+    data = SlotMedians().to_dict()
+    del data["today"]
+    data["pending"] = [[64, 21.0, 2.0]]
+    slots = SlotMedians.from_dict(data)
+    assert slots.to_dict()["today"] == [64, [2.0, 21.0, 2.0]]
+    slots.learn(T0, True, 19.0, 0.25, kept_h=1.0)
+    assert slots.value(0, 16, True) == (21.0, 1 / 14)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        [64, [2.0]],  # a weight alone
+        [64, [2.0, 21.0, 1.0, 22.0]],  # an unpaired setpoint
+        [64, [2.0, 21.0, -1.0]],  # time kept below zero
+        [64, [0.0, 21.0]],  # no weight
+        [95, [1.0, 21.0], [1.0, 21.0]],  # past the day's last cell
+        [96, [1.0, 21.0]],  # no such cell
+    ],
+)
+def test_a_bad_row_of_today_is_refused(today: list[object]) -> None:
+    """Malformed evidence of today raises ValueError."""
+    data = SlotMedians().to_dict()
+    data["today"] = today
+    with pytest.raises(ValueError, match=r"today|outside"):
+        SlotMedians.from_dict(data)
 
 
 @pytest.mark.parametrize("run", [[0.5, 0.5], [-0.5], [0.3, 1.5]])

@@ -29,14 +29,19 @@ def test_the_first_glimpse_is_better_than_nothing() -> None:
     assert slots.value(0, 16, True) == (25.0, 1 / 14)
 
 
-def test_a_day_votes_with_its_weighted_mean() -> None:
-    """Within a day a chosen setpoint outweighs time held at another."""
+def test_a_day_votes_for_the_setpoint_kept_longest() -> None:
+    """Within a day the setpoint kept longest is the vote, not a mean of both.
+
+    A choice alone, before any time kept, votes by itself.
+    """
     slots = SlotMedians()
-    slots.learn(MONDAY, True, 17.0, 0.05)
-    slots.learn(MONDAY + timedelta(minutes=10), True, 21.0, 1.0)
-    value = slots.value(0, 16, True)
-    assert value is not None
-    assert 20.7 < value[0] < 21.0
+    slots.learn(MONDAY, True, 17.0, 1.0, kept_h=0.0)
+    assert slots.value(0, 16, True) == (17.0, 1 / 14)
+    slots.learn(MONDAY, True, 17.0, 0.05, kept_h=0.2)
+    slots.learn(MONDAY + timedelta(minutes=10), True, 21.0, 1.0, kept_h=0.0)
+    assert slots.value(0, 16, True) == (17.0, 1 / 14)  # 21 °C kept no time yet
+    slots.learn(MONDAY + timedelta(minutes=10), True, 21.0, 0.1, kept_h=0.3)
+    assert slots.value(0, 16, True) == (21.0, 1 / 14)
 
 
 def test_an_empty_slot_borrows_the_setpoint_kept_from_before() -> None:

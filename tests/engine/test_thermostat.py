@@ -111,7 +111,7 @@ def test_a_choice_changed_again_within_minutes_teaches_a_twentieth() -> None:
     slip = [weight for when, value, weight in spy.lessons if value == 30.0]
     assert slip == [PROVISIONAL_SHARE, pytest.approx(HOLD_WEIGHT_PER_HOUR / 120)]
     assert (back.when, 18.0, 1.0) in spy.lessons
-    assert spy.predict(at(7, 45)).value_c == pytest.approx(18.5, abs=0.1)
+    assert spy.predict(at(7, 45)).value_c == pytest.approx(18.0, abs=0.05)
 
 
 def test_holding_a_value_an_automation_set_credits_nothing() -> None:
@@ -290,3 +290,83 @@ def test_a_choice_turned_off_within_minutes_stays_provisional() -> None:
         (at(18).when, 24.0, PROVISIONAL_SHARE),
         (at(18).when, 24.0, pytest.approx(kept_two_minutes)),
     ]
+
+
+def test_a_choice_awaiting_confirmation_survives_a_restart() -> None:
+    """Saved two minutes after a choice and restored, it is confirmed once kept.
+
+    The rest of its weight goes to the conditions it was made under.
+    """
+    learner = SetpointLearner()
+    learner.observe(at(7), 18.0, Source.PERSON)
+    learner.hold(at(7, 30))
+    learner.observe(at(7, 40, outdoor_c=3.0, workday=False), 21.0, Source.PERSON)
+    data = json.loads(json.dumps(learner.to_dict()))
+    assert data["unconfirmed"] == {
+        "at": at(7, 40).when.isoformat(),
+        "setpoint_c": 21.0,
+        "workday": False,
+        "outdoor_c": 3.0,
+        "minutes_since_motion": None,
+        "activity": None,
+    }
+    restored = SetpointLearner.from_dict(data)
+    weight = restored.model.to_dict()["weight"]
+    restored.hold(at(7, 55))
+    assert restored.model.to_dict()["weight"] == pytest.approx(
+        weight + 1.0 - PROVISIONAL_SHARE
+    )
+    assert restored.to_dict()["unconfirmed"] is None
+
+
+@pytest.mark.parametrize(
+    "unconfirmed",
+    [
+        "yes",
+        {
+            "at": "2026-01-05T07:40:00",
+            "setpoint_c": 21.0,
+            "workday": None,
+            "outdoor_c": None,
+            "minutes_since_motion": None,
+            "activity": None,
+        },
+        {
+            "at": 5,
+            "setpoint_c": 21.0,
+            "workday": None,
+            "outdoor_c": None,
+            "minutes_since_motion": None,
+            "activity": None,
+        },
+        {
+            "at": "2026-01-05T07:40:00+01:00",
+            "setpoint_c": 21.0,
+            "workday": "no",
+            "outdoor_c": None,
+            "minutes_since_motion": None,
+            "activity": None,
+        },
+        {
+            "at": "2026-01-05T07:40:00+01:00",
+            "setpoint_c": "warm",
+            "workday": None,
+            "outdoor_c": None,
+            "minutes_since_motion": None,
+            "activity": None,
+        },
+    ],
+)
+def test_a_malformed_choice_awaiting_confirmation_is_refused(unconfirmed: Any) -> None:
+    """Not an object, a time without a zone or of another type, bad values: raise."""
+    data = SetpointLearner().to_dict()
+    data["unconfirmed"] = unconfirmed
+    with pytest.raises((TypeError, ValueError)):
+        SetpointLearner.from_dict(data)
+
+
+def test_a_learner_saved_before_choices_awaited_confirmation_loads() -> None:
+    """No "unconfirmed" key: nothing awaits confirmation."""
+    data = SetpointLearner().to_dict()
+    del data["unconfirmed"]
+    assert SetpointLearner.from_dict(data).to_dict()["unconfirmed"] is None

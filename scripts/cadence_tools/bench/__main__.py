@@ -28,6 +28,7 @@ from .occupancy_leads import run_occupancy_leads
 from .real_setpoints import run_real_setpoints
 from .report import write
 from .setpoint import WARM_UP_DAYS, run_one
+from .simulator import REAL_LIKE, ROUTINE, SCENARIOS
 from .speed import run_speed
 
 SEEDS = (1, 2, 3)
@@ -37,7 +38,9 @@ def _task(kind: str, *args: float) -> tuple[str, object]:
     """Run one benchmark in a worker; single-threaded maths, two workers at a time."""
     os.environ["OMP_NUM_THREADS"] = "1"
     if kind == "setpoint":
-        return kind, run_one(int(args[0]), int(args[1]), args[2])
+        return kind, run_one(
+            int(args[0]), int(args[1]), args[2], SCENARIOS[int(args[3])]
+        )
     if kind == "lights":
         return kind, run_lights()
     if kind == "anomaly":
@@ -77,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     tasks = [
-        delayed(_task)("setpoint", seed, args.days, lead)
+        delayed(_task)("setpoint", seed, args.days, lead, scenario)
+        for scenario in range(len(SCENARIOS))
         for seed in SEEDS
         for lead in (0.0, 24.0)
     ]
@@ -98,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(f"bench: {len(tasks)} tasks on 2 workers", file=sys.stderr)
     done = Parallel(n_jobs=2, verbose=5)(tasks)
-    results: dict[str, object] = {"setpoint": [r for k, r in done if k == "setpoint"]}
+    runs = [r for k, r in done if k == "setpoint"]
+    results: dict[str, object] = {
+        "setpoint": [r for r in runs if r["scenario"] == ROUTINE],
+        "setpoint_real_like": [r for r in runs if r["scenario"] == REAL_LIKE],
+    }
     results.update({k: r for k, r in done if k != "setpoint"})
     print(
         "bench: cost and speed, alone so that timings are not shared", file=sys.stderr

@@ -26,7 +26,7 @@ from cadence_tools.home import load_home
 from cadence_tools.replay import Replay
 from cadence_tools.state import EntityState, HomeState
 
-from .simulator import SimulatedHome, write_events
+from .simulator import ROUTINE, SimulatedHome, write_events
 
 engine = load_engine()
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,6 +38,7 @@ METHODS = (
     "same slot yesterday",
     "same slot last week",
     "14-day same-slot median",
+    "14-day same-slot median, by kind of day",
     "time-of-week histogram (mode)",
     "time-of-week histogram (mean)",
     "EWMA per slot (alpha 0.3)",
@@ -84,10 +85,15 @@ class Recorder:
         return iter(())
 
 
-def replay_household(seed: int, days: int, lead: timedelta) -> dict[str, object]:
+def replay_household(
+    seed: int, days: int, lead: timedelta, scenario: str = ROUTINE
+) -> dict[str, object]:
     """Replay one simulated household; return ticks, Cadence, features and truth."""
     home = SimulatedHome(
-        seed=seed, start=datetime(2025, 9, 1, tzinfo=BERLIN), days=days
+        seed=seed,
+        start=datetime(2025, 9, 1, tzinfo=BERLIN),
+        days=days,
+        scenario=scenario,
     )
     with tempfile.TemporaryDirectory() as folder:
         home_path, events_path = write_events(home, Path(folder))
@@ -131,6 +137,7 @@ def baselines(result: dict[str, object]) -> dict[str, list[float]]:
     actual: list[float] = result["actual"]  # type: ignore[assignment]
     features: np.ndarray = result["features"]  # type: ignore[assignment]
     lead = timedelta(hours=float(result["lead_h"]))  # type: ignore[arg-type]
+    day_off = result["household"].is_day_off  # type: ignore[attr-defined]
     local = [t.astimezone(BERLIN) for t in ticks]
     slot = [(t.date(), t.hour * 60 + t.minute) for t in local]
     seen: dict[tuple[date, int], float] = {}
@@ -162,6 +169,19 @@ def baselines(result: dict[str, object]) -> dict[str, list[float]]:
         out["same slot yesterday"].append(_or_nan(history[0]))
         out["same slot last week"].append(_or_nan(history[6]))
         out["14-day same-slot median"].append(median(past) if past else math.nan)
+        # Two weeks of the same kind as the workday sensor told it: ten workdays or
+        # four days off, from the last four weeks. The sensor tells only today's kind,
+        # so a day ahead the target's kind is the calendar's, as for Cadence.
+        kind = day_off(day) if lead < timedelta(hours=1) else day.weekday() >= 5
+        same_kind = [
+            v
+            for k in range(1, 29)
+            if day_off(day - timedelta(days=k)) == kind
+            and (v := seen.get((day - timedelta(days=k), minute))) is not None
+        ][: 4 if kind else 10]
+        out["14-day same-slot median, by kind of day"].append(
+            median(same_kind) if same_kind else math.nan
+        )
         out["time-of-week histogram (mode)"].append(
             counts.most_common(1)[0][0] if counts else math.nan
         )
@@ -298,14 +318,17 @@ def next_change_hits(result: dict[str, object]) -> dict[str, int]:
     return counts
 
 
-def run_one(seed: int, days: int, lead_h: float) -> dict[str, object]:
+def run_one(
+    seed: int, days: int, lead_h: float, scenario: str = ROUTINE
+) -> dict[str, object]:
     """Replay and score one household at one lead; JSON-safe plus a plot sample."""
-    result = replay_household(seed, days, timedelta(hours=lead_h))
+    result = replay_household(seed, days, timedelta(hours=lead_h), scenario)
     scores = score(result)
     ticks = result["ticks"]
     week = slice(len(ticks) - 7 * 96, len(ticks))
     return {
         "seed": seed,
+        "scenario": scenario,
         "lead_h": lead_h,
         "scores": scores,
         "buckets": by_confidence(result),

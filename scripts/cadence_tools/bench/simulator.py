@@ -14,6 +14,16 @@ Assumptions, each drawn from the seed:
 - Noise: the room temperature reading changes every ten minutes (attribute-only
   changes), the outdoor sensor reports every 30 minutes with noise and is now and then
   unavailable; motion pulses while someone is home.
+
+A second scenario, `real-like`, makes the households look like the real homes of the
+CityLearn data (where the setpoint changes in about 60 % of hours, most homes keep one
+schedule every day, and choices barely follow the weather), on top of the above:
+- Day kinds by household: odd seeds keep the workday schedule every day (weekends and
+  holidays too), even seeds keep the weekend schedule apart.
+- Drift: every 3 to 6 weeks the routine changes for good: each change of the day moves
+  by about ±40 minutes and the whole schedule by -0.5, 0 or +0.5 °C.
+- Overrides are the norm: about six a day, ±0.5-2 °C in half-degree steps, 10 to 120
+  minutes long, instead of two larger ones.
 """
 
 from __future__ import annotations
@@ -30,9 +40,12 @@ import sys
 from cadence_tools import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "engine"))
-from household import WEEKEND, WORKDAY, Household
+from household import WEEKEND, WORKDAY, Household, _poisson
 
 TICK = timedelta(minutes=10)
+ROUTINE = "routine"
+REAL_LIKE = "real-like"
+SCENARIOS = (ROUTINE, REAL_LIKE)
 HOME_YAML = """\
 timezone: Europe/Berlin
 unit_system: metric
@@ -49,6 +62,7 @@ zones:
 class SimulatedHome(Household):
     """A household with holidays, drift, guests, jittered changes and dropouts."""
 
+    scenario: str = ROUTINE
     holidays: set[date] = field(default_factory=set)
     guests: set[date] = field(default_factory=set)
     dropouts: list[tuple[datetime, datetime]] = field(default_factory=list)
@@ -64,13 +78,18 @@ class SimulatedHome(Household):
         self.holidays = {d for d in days[block : block + 7] if d.weekday() < 5}
         self.holidays |= {d for d in days if d.weekday() < 5 and rng.random() < 0.04}
         self.guests = {d for d in days if rng.random() < 0.05}
+        # Real-like draws from its own generator: the routine households stay as they were.
+        regimes = self._real_like(days) if self.scenario == REAL_LIKE else {}
         for day in days:
             schedule = WEEKEND if self.is_day_off(day) else WORKDAY
-            drift = 0.5 if day.month in (12, 1, 2) else 0.0
+            if self.scenario == REAL_LIKE and self.seed % 2:
+                schedule = WORKDAY
+            shifts, level = regimes.get(day, ((0.0,) * len(schedule), 0.0))
+            drift = (0.5 if day.month in (12, 1, 2) else 0.0) + level
             for i, (hour, value) in enumerate(schedule):
                 late = 1.0 if day in self.guests and i == len(schedule) - 1 else 0.0
                 bump = 1.0 if day in self.guests and value > 20 and hour >= 12 else 0.0
-                minutes = (hour + late) * 60 + rng.gauss(0, 8)
+                minutes = (hour + late) * 60 + shifts[i] + rng.gauss(0, 8)
                 when = self._local(day, minutes)
                 self.edges.append((when, value + drift + bump))
         self.edges.sort()
@@ -80,6 +99,37 @@ class SimulatedHome(Household):
                 self.dropouts.append(
                     (begin, begin + timedelta(minutes=rng.uniform(30, 240)))
                 )
+
+    def _real_like(
+        self, days: list[date]
+    ) -> dict[date, tuple[tuple[float, ...], float]]:
+        """Draw frequent small overrides and drifting routines; return the routines.
+
+        Each day maps to its regime: minutes each change of the day moves, and a level.
+        """
+        # Two generators: the routines must not depend on how many days are drawn.
+        rng = random.Random(self.seed * 104729 + 3)
+        self.overrides = []
+        for day in days:
+            for _ in range(_poisson(rng, 6.0)):
+                begin = self._local(day, rng.uniform(6 * 60, 24 * 60))
+                length = timedelta(minutes=rng.uniform(10, 120))
+                delta = rng.choice((-1, 1)) * rng.choice((0.5, 1.0, 1.5, 2.0))
+                self.overrides.append((begin, begin + length, delta))
+        self.overrides.sort()
+        rng = random.Random(self.seed * 104729 + 5)
+        regimes: dict[date, tuple[tuple[float, ...], float]] = {}
+        regime = ((0.0,) * 4, 0.0)
+        change = rng.randrange(21, 43)
+        for index, day in enumerate(days):
+            if index == change:
+                change += rng.randrange(21, 43)
+                regime = (
+                    tuple(rng.gauss(0, 40) for _ in range(4)),
+                    rng.choice((-0.5, 0.0, 0.5)),
+                )
+            regimes[day] = regime
+        return regimes
 
     def _local(self, day: date, minutes: float) -> datetime:
         """Return a local moment of a day, minutes after its midnight."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import math
 from typing import Any, NamedTuple, Self
 
-from ..codec import check_version, iso, number
+from ..codec import check_version, iso, number, optional_number
 from ..features import SLOT, Conditions, require_aware, slot_start
 from ..models.setpoint import SetpointModel
 from ..states import TEACHING_SOURCES, Source
@@ -67,7 +67,7 @@ class SetpointLearner:
         self.last_taught: Taught | None = None
         self.ignored: Counter[str] = Counter()
         # The latest choice while it has taught only its provisional share, with the
-        # conditions it was made under. Not saved: after a restart it stays so.
+        # conditions it was made under (saved: a restart does not forget it).
         self._unconfirmed: tuple[Conditions, float] | None = None
 
     @property
@@ -112,7 +112,7 @@ class SetpointLearner:
         if source not in TEACHING_SOURCES:
             self.ignored[source.value] += 1
             return False
-        self.model.learn(x, setpoint_c, CHOICE_WEIGHT * PROVISIONAL_SHARE)
+        self.model.learn(x, setpoint_c, CHOICE_WEIGHT * PROVISIONAL_SHARE, kept_h=0.0)
         self._unconfirmed = (x, setpoint_c)
         self.last_taught = Taught(self._since, setpoint_c, source)
         return True
@@ -145,7 +145,7 @@ class SetpointLearner:
         chosen, setpoint_c = self._unconfirmed
         self._unconfirmed = None
         weight = CHOICE_WEIGHT * (1.0 - PROVISIONAL_SHARE)
-        self.model.learn(chosen, setpoint_c, weight, new_sample=False)
+        self.model.learn(chosen, setpoint_c, weight, new_sample=False, kept_h=0.0)
         return True
 
     def _credit(self, x: Conditions, until: datetime | None = None) -> bool:
@@ -171,6 +171,7 @@ class SetpointLearner:
                 replace(x, when=local, workday=workday),
                 held_c,
                 HOLD_WEIGHT_PER_HOUR * hours,
+                kept_h=hours,
             )
             start = stop
         return True
@@ -193,6 +194,7 @@ class SetpointLearner:
                 "source": self.last_taught.source.value,
             },
             "ignored": dict(self.ignored),
+            "unconfirmed": _unconfirmed_to_dict(self._unconfirmed),
         }
 
     @classmethod
@@ -228,6 +230,7 @@ class SetpointLearner:
         learner.ignored = Counter(
             {str(Source(k)): int(number(v)) for k, v in ignored.items()}
         )
+        learner._unconfirmed = _unconfirmed_from_dict(data.get("unconfirmed"))
         return learner
 
 
@@ -237,6 +240,45 @@ class Taught(NamedTuple):
     when: datetime
     setpoint_c: float
     source: Source
+
+
+def _unconfirmed_to_dict(
+    unconfirmed: tuple[Conditions, float] | None,
+) -> dict[str, Any] | None:
+    """Return a choice awaiting confirmation and what it was made under, JSON-safe."""
+    if unconfirmed is None:
+        return None
+    x, setpoint_c = unconfirmed
+    return {
+        "at": x.when.isoformat(),
+        "setpoint_c": setpoint_c,
+        "workday": x.workday,
+        "outdoor_c": x.outdoor_c,
+        "minutes_since_motion": x.minutes_since_motion,
+        "activity": x.activity,
+    }
+
+
+def _unconfirmed_from_dict(data: object) -> tuple[Conditions, float] | None:
+    """Rebuild a choice awaiting confirmation; absent (before it was saved) is none."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError(f"unconfirmed: expected an object, got {data!r}")
+    workday = data["workday"]
+    if workday is not None and not isinstance(workday, bool):
+        raise TypeError("unconfirmed: workday must be true, false or null")
+    at = data["at"]
+    if not isinstance(at, str):
+        raise TypeError(f"unconfirmed: expected a time as text, got {at!r}")
+    x = Conditions(
+        when=datetime.fromisoformat(at),
+        workday=workday,
+        outdoor_c=optional_number(data["outdoor_c"]),
+        minutes_since_motion=optional_number(data["minutes_since_motion"]),
+        activity=optional_number(data["activity"]),
+    )
+    return x, number(data["setpoint_c"])
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:

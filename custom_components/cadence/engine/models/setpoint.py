@@ -98,11 +98,14 @@ class SetpointModel:
         weight: float = 1.0,
         *,
         new_sample: bool = True,
+        kept_h: float | None = None,
     ) -> None:
         """Learn that the household wanted `setpoint_c` under conditions x.
 
         new_sample False adds weight to evidence already counted (a choice confirmed
-        by being kept) without counting another sample.
+        by being kept) without counting another sample. `kept_h` is how long the
+        setpoint was kept in x's slot: 0 for a choice, which speaks only for the time
+        after it (None: `weight` hours).
         """
         # Plain floats: a numpy scalar must not leak into the saved state.
         setpoint_c, weight = float(setpoint_c), float(weight)
@@ -125,7 +128,7 @@ class SetpointModel:
                 self._mae_c = error_c
             else:
                 self._mae_c += min(1.0, ERROR_RATE * weight) * (error_c - self._mae_c)
-        self._slots.learn(x.when, workday, setpoint_c, weight)
+        self._slots.learn(x.when, workday, setpoint_c, weight, kept_h)
         self._samples += new_sample
         self._weight += weight
 

@@ -64,6 +64,7 @@ class SlotMedians:
         "_days",
         "_errors",
         "_pending_c",
+        "_pending_t",
         "_pending_w",
         "_rings",
         "_runs",
@@ -76,6 +77,10 @@ class SlotMedians:
         self._rings: list[list[float]] = [[] for _ in range(_CELLS)]
         self._pending_c = [0.0] * _CELLS
         self._pending_w = [0.0] * _CELLS
+        # Hours each setpoint was kept in each cell today. The day's vote is the one
+        # kept longest, so a choice late in a slot speaks for the rest of it only and
+        # an override over part of a slot does not tint the vote.
+        self._pending_t: list[dict[float, float]] = [{} for _ in range(_CELLS)]
         # Per weekday and slot, the latest weeks' deviations from the median of its
         # kind, as long as they agree in sign: older ones can no longer matter.
         self._runs: list[list[float]] = [[] for _ in range(_WEEK_CELLS)]
@@ -101,11 +106,19 @@ class SlotMedians:
         return dict(zip(DAYS_OPTIONS, self._errors, strict=True))
 
     def learn(
-        self, when: datetime, workday: bool, value_c: float, weight: float
+        self,
+        when: datetime,
+        workday: bool,
+        value_c: float,
+        weight: float,
+        kept_h: float | None = None,
     ) -> None:
         """Add evidence that the setpoint was `value_c` at local time `when`.
 
-        `when` must know its zone (the caller's `Conditions` made sure).
+        `kept_h` is how long it was kept within the slot (None: `weight` hours). The
+        day's vote is the setpoint kept longest in the slot (on a tie, the mean of
+        those); while the slot has only choices and no time kept yet, their mean by
+        weight. `when` must know its zone (the caller's `Conditions` made sure).
         """
         _, slot = wall_slot(when)
         day = when.toordinal()
@@ -115,16 +128,20 @@ class SlotMedians:
             self._day = day
         # Evidence dated before the current day (time going backwards) joins today's.
         cell = (WORKDAY if workday else NON_WORKDAY) * SLOTS_PER_DAY + slot
-        before = self._pending_w[cell]
-        total = before + weight
-        if before == 0.0:
-            self._pending_c[cell] = round(value_c, VOTE_DIGITS)
-        else:
-            mean = self._pending_c[cell]
+        kept_h = weight if kept_h is None else kept_h
+        value_c = round(value_c, VOTE_DIGITS)
+        kept = self._pending_t[cell]
+        if kept_h > 0.0:
+            # To a second or so: what is saved stays short.
+            kept[value_c] = round(kept.get(value_c, 0.0) + kept_h, 4)
+            self._pending_c[cell] = _longest(kept)
+        elif not kept:  # choices only, no time kept yet: their mean by weight
+            before = self._pending_w[cell]
+            mean = self._pending_c[cell] if before else value_c
             self._pending_c[cell] = round(
-                mean + (value_c - mean) * weight / total, VOTE_DIGITS
+                mean + (value_c - mean) * weight / (before + weight), VOTE_DIGITS
             )
-        self._pending_w[cell] = total
+        self._pending_w[cell] += weight
 
     def value(
         self, weekday: int, slot: int, workday: bool
@@ -260,21 +277,39 @@ class SlotMedians:
                     del ring[0]
             self._pending_c[cell] = 0.0
             self._pending_w[cell] = 0.0
+            self._pending_t[cell] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state, JSON-safe and compact: empty cells are left out."""
         return {
             "day": self._day,
             "rings": [_run_lengths(ring) for ring in self._rings],
-            "pending": [
-                [cell, self._pending_c[cell], self._pending_w[cell]]
-                for cell in range(_CELLS)
-                if self._pending_w[cell] != 0.0
-            ],
+            "today": self._today(),
             "deviations": [[cell, *run] for cell, run in enumerate(self._runs) if run],
             "days": self._days,
             "day_errors": self._errors,
         }
+
+    def _today(self) -> list[Any]:
+        """Return today's evidence compactly: the first cell, then a row per cell.
+
+        A row is [weight, setpoint, hours kept, setpoint, hours kept, ...], or
+        [weight, vote] while the cell has only choices and no time kept, or [] for
+        a cell without evidence; cells after the last with evidence are left out.
+        """
+        cells = [cell for cell in range(_CELLS) if self._pending_w[cell] != 0.0]
+        if not cells:
+            return []
+        rows: list[Any] = [cells[0]]
+        for cell in range(cells[0], cells[-1] + 1):
+            weight, kept = self._pending_w[cell], self._pending_t[cell]
+            if weight == 0.0:
+                rows.append([])
+            elif kept:
+                rows.append([weight, *(x for pair in kept.items() for x in pair)])
+            else:
+                rows.append([weight, self._pending_c[cell]])
+        return rows
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -293,11 +328,13 @@ class SlotMedians:
             if len(values) > RING_DAYS[cell // SLOTS_PER_DAY]:
                 raise ValueError(f"rings[{cell}]: too many days")
             slots._rings[cell] = values
-        for row in as_list(data["pending"]):
-            cell, value_c, weight = _row(row, _CELLS)
-            if not weight > 0.0:
-                raise ValueError(f"pending[{cell}]: weight must be positive")
-            slots._pending_c[cell], slots._pending_w[cell] = value_c, weight
+        for cell, row in _today_rows(data):
+            weight, kept, vote_c = _today_row(row)
+            # Hours are kept to 0.0001: a moment's hold may show as none.
+            if not weight > 0.0 or not all(h >= 0.0 for h in kept.values()):
+                raise ValueError(f"today[{cell}]: weights must be positive")
+            slots._pending_w[cell], slots._pending_t[cell] = weight, kept
+            slots._pending_c[cell] = _longest(kept) if kept else vote_c
         for row in as_list(data["deviations"]):
             cell, *values = as_list(row)
             run = [number(d) for d in values]
@@ -350,7 +387,46 @@ def _from_run_lengths(encoded: object) -> list[float]:
     return values
 
 
-def _row(row: object, cells: int) -> tuple[int, float, float]:
-    """Return a stored [cell, a, b] row, checking the cell index."""
-    cell, a, b = as_list(row)
-    return integer(cell, 0, cells), number(a), number(b)
+def _longest(kept: dict[float, float]) -> float:
+    """Return the setpoint kept longest; on a tie, the mean of those kept longest."""
+    most = max(kept.values())
+    tied = [value for value, hours in kept.items() if hours == most]
+    return round(sum(tied) / len(tied), VOTE_DIGITS)
+
+
+def _today_rows(data: dict[str, Any]) -> list[tuple[int, list[Any]]]:
+    """Return (cell, row) of each cell with evidence today, as `_today` wrote them.
+
+    State saved before time kept was counted apart has "pending" rows [cell, vote,
+    weight], means over time: each goes on as its vote kept for its weight.
+    """
+    if "today" not in data:
+        found = []
+        for row in as_list(data["pending"]):
+            cell, vote_c, weight = as_list(row)
+            found.append((integer(cell, 0, _CELLS), [weight, vote_c, weight]))
+        return found
+    today = as_list(data["today"])
+    if not today:
+        return []
+    first = integer(today[0], 0, _CELLS)
+    if first + len(today) - 1 > _CELLS:
+        raise ValueError("today: more cells than a day has")
+    return [
+        (first + index, rows)
+        for index, row in enumerate(today[1:])
+        if (rows := as_list(row))
+    ]
+
+
+def _today_row(row: list[Any]) -> tuple[float, dict[float, float], float]:
+    """Return a row of today's evidence: weight, hours kept by setpoint, vote."""
+    if len(row) < 2:
+        raise ValueError(f"today: bad row {row!r}")
+    weight, *rest = (number(x) for x in row)
+    kept: dict[float, float] = {}
+    if len(rest) > 1:
+        if len(rest) % 2:
+            raise ValueError(f"today: expected setpoint, hours pairs in {row!r}")
+        kept = dict(zip(rest[::2], rest[1::2], strict=True))
+    return weight, kept, rest[0]
