@@ -169,16 +169,16 @@ class Spy(SetpointModel):
         weight: float = 1.0,
         *,
         new_sample: bool = True,
-        kept_h: float | None = None,
+        **how: float | None,
     ) -> None:
-        """Record, then learn."""
+        """Record, then learn (`how`: the model's other keyword arguments)."""
         key = (x.when, x.is_workday, setpoint_c)
         if new_sample:
             self.records.append((*key, weight))
         else:
             index = next(i for i, kept in enumerate(self.records) if kept[:3] == key)
             self.records[index] = (*key, round(self.records[index][3] + weight, 9))
-        super().learn(x, setpoint_c, weight, new_sample=new_sample, kept_h=kept_h)
+        super().learn(x, setpoint_c, weight, new_sample=new_sample, **how)  # type: ignore[arg-type]
 
 
 class Recording(SetpointModel):
@@ -196,12 +196,10 @@ class Recording(SetpointModel):
         x: Conditions,
         setpoint_c: float,
         weight: float = 1.0,
-        *,
-        new_sample: bool = True,
-        kept_h: float | None = None,
+        **how: float | bool | None,
     ) -> None:
         """Learn, and let the comparators learn the same."""
-        super().learn(x, setpoint_c, weight, new_sample=new_sample, kept_h=kept_h)
+        super().learn(x, setpoint_c, weight, **how)  # type: ignore[arg-type]
         self.rls.learn(encode(x), setpoint_c, weight)
         sums = self.sums.setdefault((x.is_workday, slot_of(x.when)[1]), [0.0, 0.0])
         fade = MEAN_FORGETTING**weight

@@ -308,7 +308,7 @@ def test_within_a_half_hour_the_setpoint_kept_longest_votes(
 
     A choice speaks for the time after it: the slot's vote is the setpoint kept
     longest in it, 20 °C (20 minutes against 10) or 23 °C (20 against 10), plus the
-    context correction's small share (under 0.06 °C here).
+    context correction's small share (about 0.1 °C here: the choice's surprise).
     """
     learner = SetpointLearner()
     learner.observe(at(0, 9), 20.0, Source.PERSON)
@@ -316,10 +316,10 @@ def test_within_a_half_hour_the_setpoint_kept_longest_votes(
     learner.hold(at(0, 10, 30))
     prediction = learner.model.predict(at(0, 10))
     assert prediction is not None
-    assert prediction.value_c == pytest.approx(vote_c, abs=0.06)
+    assert prediction.value_c == pytest.approx(vote_c, abs=0.15)
     earlier = learner.model.predict(at(0, 9, 30))
     assert earlier is not None
-    assert earlier.value_c == pytest.approx(20.0, abs=0.06)
+    assert earlier.value_c == pytest.approx(20.0, abs=0.15)
 
 
 # ---------------------------------------------------------------- anomaly state

@@ -305,6 +305,7 @@ def test_a_choice_awaiting_confirmation_survives_a_restart() -> None:
     assert data["unconfirmed"] == {
         "at": at(7, 40).when.isoformat(),
         "setpoint_c": 21.0,
+        "before_c": 18.0,  # the schedule at 07:30 when the choice was made
         "workday": False,
         "outdoor_c": 3.0,
         "minutes_since_motion": None,
@@ -370,3 +371,24 @@ def test_a_learner_saved_before_choices_awaited_confirmation_loads() -> None:
     data = SetpointLearner().to_dict()
     del data["unconfirmed"]
     assert SetpointLearner.from_dict(data).to_dict()["unconfirmed"] is None
+
+
+def test_a_confirmation_is_measured_against_the_schedule_before_the_choice() -> None:
+    """Kept 10 minutes, the rest of a choice counts its real error, 3 °C, not 0.
+
+    The schedule already holds the choice by then; measured against it the error
+    would read as none and confidence would rise on a surprise.
+    """
+    learner = SetpointLearner()
+    learner.observe(at(7), 18.0, Source.PERSON)
+    learner.hold(at(7, 0, day=1))
+    learner.hold(at(7, 40, day=1))
+    before = learner.model.mean_abs_error_c
+    assert before is not None
+    assert before < 0.1
+    learner.observe(at(7, 40, day=1), 21.0, Source.PERSON)
+    learner.hold(at(7, 55, day=1))
+    after = learner.model.mean_abs_error_c
+    assert after is not None
+    # About 2 % of the way from the old error to 3 °C: the confirmation's weight.
+    assert after == pytest.approx(before + 0.019 * (3.0 - before), abs=0.01)

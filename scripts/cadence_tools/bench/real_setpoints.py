@@ -95,6 +95,8 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
     }
     confidence = [math.nan] * n
     pooled = [math.nan] * n
+    # Hours from hour i's start to the change `next_change` foretold then, if any.
+    foretold: list[float | None] = [None] * n
     learner = engine.SetpointLearner()
     for i, (when, value, outdoor) in enumerate(hours):
         source = (
@@ -105,7 +107,10 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
         learner.observe(engine.Conditions(when=when, outdoor_c=outdoor), value, source)
         # A tick half an hour in credits the setpoint kept in hour i's first slot, as
         # the live tick does: the baselines know hour i's setpoint too.
-        learner.hold(engine.Conditions(when=when + SLOT, outdoor_c=outdoor))
+        now = engine.Conditions(when=when + SLOT, outdoor_c=outdoor)
+        learner.hold(now)
+        if (change := learner.model.next_change(now)) is not None:
+            foretold[i] = (change.when - when).total_seconds() / 3600.0
         target = i + LEAD
         if target < n:
             ahead = engine.Conditions(when=hours[target][0], outdoor_c=outdoor)
@@ -143,7 +148,38 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
         out["same hour last week"][j] = setpoints[j - 168] if j >= 168 else math.nan
     out["confidence"] = confidence
     out["pooled"] = pooled
+    out["foretold"] = foretold  # type: ignore[assignment]
     return out
+
+
+def next_change_hits(
+    setpoints: list[float], foretold: list[float | None]
+) -> dict[str, int]:
+    """Count hours whose real next change (0.3 °C or more, within 24 h) was foretold.
+
+    Within 30 minutes: Cadence's `next_change` asked half an hour into the hour, and
+    the naive guess that it comes as long after as yesterday's did.
+    """
+
+    def real(i: int) -> int | None:
+        return next(
+            (
+                j - i
+                for j in range(i + 1, min(len(setpoints), i + 25))
+                if abs(setpoints[j] - setpoints[i]) >= 0.3
+            ),
+            None,
+        )
+
+    counts = {"hours": 0, "cadence": 0, "yesterday": 0}
+    for i in range(WARM_UP, len(setpoints)):
+        if (truth := real(i)) is None:
+            continue
+        counts["hours"] += 1
+        guess = foretold[i]
+        counts["cadence"] += guess is not None and abs(guess - truth) <= 0.5
+        counts["yesterday"] += real(i - 24) == truth
+    return counts
 
 
 def run_real_setpoints() -> dict[str, object]:
@@ -151,11 +187,14 @@ def run_real_setpoints() -> dict[str, object]:
     per_home: dict[str, dict[str, float]] = {}
     levels = {"low": [0, 0.0], "medium": [0, 0.0], "high": [0, 0.0]}
     changes = 0
+    hits = {"hours": 0, "cadence": 0, "yesterday": 0}
     found = homes()
     for name, hours in found.items():
         predicted = predict_home(hours)
         actual = [value for _, value, _ in hours]
         changes += sum(a != b for a, b in pairwise(actual))
+        for key, count in next_change_hits(actual, predicted["foretold"]).items():
+            hits[key] += count
         scored = [
             j
             for j in range(WARM_UP, len(hours))
@@ -182,4 +221,5 @@ def run_real_setpoints() -> dict[str, object]:
             k: {"hours": v[0], "abs_error_sum": v[1]} for k, v in levels.items()
         },
         "changed_share": changes / max(1, total_hours - HOMES),
+        "next_change": hits,
     }

@@ -68,7 +68,7 @@ class SetpointLearner:
         self.ignored: Counter[str] = Counter()
         # The latest choice while it has taught only its provisional share, with the
         # conditions it was made under (saved: a restart does not forget it).
-        self._unconfirmed: tuple[Conditions, float] | None = None
+        self._unconfirmed: Unconfirmed | None = None
 
     @property
     def held_c(self) -> float | None:
@@ -112,8 +112,9 @@ class SetpointLearner:
         if source not in TEACHING_SOURCES:
             self.ignored[source.value] += 1
             return False
+        before_c = self.model.schedule_value(x)
         self.model.learn(x, setpoint_c, CHOICE_WEIGHT * PROVISIONAL_SHARE, kept_h=0.0)
-        self._unconfirmed = (x, setpoint_c)
+        self._unconfirmed = Unconfirmed(x, setpoint_c, before_c)
         self.last_taught = Taught(self._since, setpoint_c, source)
         return True
 
@@ -142,10 +143,17 @@ class SetpointLearner:
             return False
         if x.when.astimezone(UTC) - self._since < CONFIRM_AFTER:
             return False
-        chosen, setpoint_c = self._unconfirmed
+        chosen, setpoint_c, before_c = self._unconfirmed
         self._unconfirmed = None
         weight = CHOICE_WEIGHT * (1.0 - PROVISIONAL_SHARE)
-        self.model.learn(chosen, setpoint_c, weight, new_sample=False, kept_h=0.0)
+        self.model.learn(
+            chosen,
+            setpoint_c,
+            weight,
+            new_sample=False,
+            kept_h=0.0,
+            before_c=before_c,
+        )
         return True
 
     def _credit(self, x: Conditions, until: datetime | None = None) -> bool:
@@ -242,16 +250,23 @@ class Taught(NamedTuple):
     source: Source
 
 
-def _unconfirmed_to_dict(
-    unconfirmed: tuple[Conditions, float] | None,
-) -> dict[str, Any] | None:
+class Unconfirmed(NamedTuple):
+    """A choice awaiting confirmation: made under x, and the schedule then (°C)."""
+
+    x: Conditions
+    setpoint_c: float
+    before_c: float | None
+
+
+def _unconfirmed_to_dict(unconfirmed: Unconfirmed | None) -> dict[str, Any] | None:
     """Return a choice awaiting confirmation and what it was made under, JSON-safe."""
     if unconfirmed is None:
         return None
-    x, setpoint_c = unconfirmed
+    x, setpoint_c, before_c = unconfirmed
     return {
         "at": x.when.isoformat(),
         "setpoint_c": setpoint_c,
+        "before_c": before_c,
         "workday": x.workday,
         "outdoor_c": x.outdoor_c,
         "minutes_since_motion": x.minutes_since_motion,
@@ -259,7 +274,7 @@ def _unconfirmed_to_dict(
     }
 
 
-def _unconfirmed_from_dict(data: object) -> tuple[Conditions, float] | None:
+def _unconfirmed_from_dict(data: object) -> Unconfirmed | None:
     """Rebuild a choice awaiting confirmation; absent (before it was saved) is none."""
     if data is None:
         return None
@@ -278,7 +293,7 @@ def _unconfirmed_from_dict(data: object) -> tuple[Conditions, float] | None:
         minutes_since_motion=optional_number(data["minutes_since_motion"]),
         activity=optional_number(data["activity"]),
     )
-    return x, number(data["setpoint_c"])
+    return Unconfirmed(x, number(data["setpoint_c"]), optional_number(data["before_c"]))
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:

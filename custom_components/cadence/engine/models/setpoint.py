@@ -99,13 +99,17 @@ class SetpointModel:
         *,
         new_sample: bool = True,
         kept_h: float | None = None,
+        before_c: float | None = None,
     ) -> None:
         """Learn that the household wanted `setpoint_c` under conditions x.
 
         new_sample False adds weight to evidence already counted (a choice confirmed
-        by being kept) without counting another sample. `kept_h` is how long the
-        setpoint was kept in x's slot: 0 for a choice, which speaks only for the time
-        after it (None: `weight` hours).
+        by being kept) without counting another sample; its error and context
+        residual are measured against `before_c`, the schedule when the choice was
+        made (`schedule_value` then; None: there was none, nothing is measured), as
+        the schedule now already holds the choice. `kept_h` is how long the setpoint
+        was kept in x's slot: 0 for a choice, which speaks only for the time after it
+        (None: `weight` hours).
         """
         # Plain floats: a numpy scalar must not leak into the saved state.
         setpoint_c, weight = float(setpoint_c), float(weight)
@@ -115,11 +119,9 @@ class SetpointModel:
             raise ValueError(f"weight must be finite and not negative, got {weight}")
         if weight == 0.0:
             return
-        weekday, slot = x.slot
         workday = x.is_workday
-        found = self._slots.value(weekday, slot, workday)
-        if found is not None:
-            schedule_c = found[0]
+        schedule_c = self.schedule_value(x) if new_sample else before_c
+        if schedule_c is not None:
             correction_c = self._context.learn(
                 encode_context(x), setpoint_c - schedule_c, weight
             )
@@ -131,6 +133,12 @@ class SetpointModel:
         self._slots.learn(x.when, workday, setpoint_c, weight, kept_h)
         self._samples += new_sample
         self._weight += weight
+
+    def schedule_value(self, x: Conditions) -> float | None:
+        """Return the schedule's setpoint at x, before any correction; None if empty."""
+        weekday, slot = x.slot
+        found = self._slots.value(weekday, slot, x.is_workday)
+        return None if found is None else found[0]
 
     def predict(self, x: Conditions) -> Prediction | None:
         """Return the preferred setpoint under conditions x, None before learning."""
