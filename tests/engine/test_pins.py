@@ -38,7 +38,7 @@ from custom_components.cadence.engine.inputs import (
 )
 from custom_components.cadence.engine.models.anomaly import elapsed
 from custom_components.cadence.engine.models.evidence import Stillness
-from custom_components.cadence.engine.models.slots import SlotMedians
+from custom_components.cadence.engine.models.slots import BY_KIND, SlotMedians
 
 MONDAY = datetime(2026, 1, 5, tzinfo=BERLIN)  # a Monday
 
@@ -976,7 +976,7 @@ def test_a_slot_seen_for_exactly_0_05_votes() -> None:
 
 def test_a_weekday_deviating_by_exactly_0_2_makes_an_offset() -> None:
     """Fridays 0.2 °C warmer three weeks running are a habit, not rounding."""
-    slots = SlotMedians()
+    slots = SlotMedians(BY_KIND)  # offsets belong to counting by kind of day
     for week in range(4):
         for weekday in range(5):
             when = (MONDAY + timedelta(days=7 * week + weekday)).replace(hour=16)

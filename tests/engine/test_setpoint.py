@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 import json
+import math
 from typing import Any
 
 from household import BERLIN, Household, conditions, follow
@@ -369,3 +370,17 @@ def test_a_half_hour_whose_days_disagree_is_less_sure() -> None:
     assert steady is not None
     assert unsure is not None
     assert unsure.confidence < 0.5 * steady.confidence
+
+
+@pytest.mark.parametrize("kept_h", [-0.1, math.nan, math.inf])
+def test_time_kept_must_be_a_finite_amount(kept_h: float) -> None:
+    """A negative, NaN or endless time kept is refused before anything is learned."""
+    model = SetpointModel()
+    with pytest.raises(ValueError, match="kept_h"):
+        model.learn(
+            Conditions(when=datetime(2026, 1, 5, 8, tzinfo=BERLIN)),
+            21.0,
+            1.0,
+            kept_h=kept_h,
+        )
+    assert model.samples == 0

@@ -164,3 +164,50 @@ def test_pooled_spread_is_that_of_all_days() -> None:
         slots.learn(when, when.weekday() < 5, 21.0 if day < 6 else 14.0, 1.0)
     assert slots.days == "all_days"  # Sunday is still today: not scored yet
     assert slots.spread(0, 16, True) == 1.0  # 7 °C from 21 over seven days
+
+
+def test_pooling_an_empty_slot_borrows_the_pooled_neighbour() -> None:
+    """All days alike, an unseen slot takes the pooled value of the one before it.
+
+    Two workdays at 20 °C (today, Monday, one of them) and four other days at 23 °C
+    at 08:00: pooled, 08:00 is 23 °C (the median of six), and so is 08:30 that
+    nobody set, on any kind of day.
+    """
+    slots = SlotMedians()
+    for day in range(6):
+        when = MONDAY + timedelta(days=day + 2)  # Wednesday to Monday
+        workday = when.weekday() < 5 and day >= 2  # Wednesday, Thursday off
+        slots.learn(when, workday, 20.0 if workday else 23.0, 1.0)
+    assert slots.days == "all_days"
+    assert slots.value(0, 16, True) == (23.0, 6 / 14)
+    assert slots.value(0, 17, True) == (23.0, 0.0)
+    assert slots.value(5, 17, False) == (23.0, 0.0)
+
+
+def test_a_moment_too_short_to_keep_leaves_a_choice_its_say() -> None:
+    """0.1 s of 18 °C rounds to no time kept: the choice of 22 °C is the vote."""
+    slots = SlotMedians()
+    slots.learn(MONDAY, True, 18.0, 0.00001, kept_h=0.1 / 3600)
+    slots.learn(MONDAY, True, 22.0, 1.0, kept_h=0.0)
+    assert slots.value(0, 16, True) == (22.0, 1 / 14)
+
+
+def test_no_weight_teaches_nothing() -> None:
+    """A lesson of weight 0 leaves nothing behind, today or tomorrow."""
+    slots = SlotMedians()
+    slots.learn(MONDAY, True, 25.0, 0.0, kept_h=0.4)
+    slots.learn(MONDAY, True, 25.0, 0.0, kept_h=0.0)
+    assert slots.to_dict()["today"] == []
+    assert slots.value(0, 16, True) is None
+
+
+def test_errors_both_near_zero_do_not_switch() -> None:
+    """0.014 °C against 0: all better as a share, but under the 0.02 °C margin."""
+    data = SlotMedians().to_dict()
+    data["day_errors"] = [0.0, 0.015]  # by kind, all days: pooled is behind
+    slots = SlotMedians.from_dict({**data, "days": "all_days"})
+    _fortnight(slots, weekend_c=21.0, days=3)  # a day scored: both exact
+    errors = slots.day_errors
+    assert errors is not None
+    assert errors["all_days"] == pytest.approx(0.015 * 13 / 14, abs=1e-4)
+    assert slots.days == "all_days"

@@ -117,6 +117,8 @@ class SetpointModel:
             raise ValueError(f"setpoint must be finite, got {setpoint_c}")
         if weight < 0.0 or not math.isfinite(weight):
             raise ValueError(f"weight must be finite and not negative, got {weight}")
+        if kept_h is not None and not 0.0 <= kept_h < math.inf:
+            raise ValueError(f"kept_h must be finite and not negative, got {kept_h}")
         if weight == 0.0:
             return
         workday = x.is_workday

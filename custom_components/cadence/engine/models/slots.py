@@ -29,8 +29,10 @@ POOLED_DAYS = (4, 10)
 # Share of the running day-ahead error of each way of counting days that one day
 # replaces: about two weeks' memory.
 CHOICE_RATE = 1.0 / 14.0
-# The other way must have been this much better to take over: no flapping on ties.
+# The other way must have been this much better to take over, as a share and in °C:
+# no flapping on ties, nor on errors both near zero.
 SWITCH_MARGIN = 0.05
+SWITCH_MARGIN_C = 0.02
 BY_KIND = "by_kind_of_day"
 ALL_DAYS = "all_days"
 DAYS_OPTIONS = (BY_KIND, ALL_DAYS)
@@ -42,12 +44,13 @@ _WEEK_CELLS = DAYS_PER_WEEK * SLOTS_PER_DAY
 class SlotMedians:
     """The setpoint of each half-hour slot of workdays and non-workdays, robustly.
 
-    Each (kind of day, slot) cell averages the day's evidence for it, weighted, so a
-    chosen setpoint outweighs a held one within its slot. When the day is over that
-    average becomes one vote in a ring of the last two weeks' days of the same kind,
-    and the prediction is the ring's median: brief manual overrides on a minority of
+    Each (kind of day, slot) cell's vote for a day is the setpoint kept longest in it,
+    so a choice late in the slot or an override over part of it does not decide it.
+    When the day is over that vote joins a ring of the last two weeks' days of the
+    same kind, and the prediction is a median: brief manual overrides on a minority of
     days cannot move it, where they pull every mean and least-squares fit, and a
-    changed routine takes over once it holds the majority (six workdays). Pooling the
+    changed routine takes over once it holds the majority (six workdays by kind, eight
+    days of fourteen pooled). Pooling the
     workdays learns five times faster than a ring per weekday. A weekday that keeps
     differing from its kind (a short Friday) gets an offset once its last three
     deviations agree, so odd days by chance never make one.
@@ -120,6 +123,8 @@ class SlotMedians:
         those); while the slot has only choices and no time kept yet, their mean by
         weight. `when` must know its zone (the caller's `Conditions` made sure).
         """
+        if weight == 0.0:
+            return
         _, slot = wall_slot(when)
         day = when.toordinal()
         if self._day is None or day > self._day:
@@ -131,9 +136,11 @@ class SlotMedians:
         kept_h = weight if kept_h is None else kept_h
         value_c = round(value_c, VOTE_DIGITS)
         kept = self._pending_t[cell]
-        if kept_h > 0.0:
-            # To a second or so: what is saved stays short.
-            kept[value_c] = round(kept.get(value_c, 0.0) + kept_h, 4)
+        # To a second or so, so that what is saved stays short; a moment less than
+        # that is no time kept (and leaves a choice its say).
+        hours = round(kept.get(value_c, 0.0) + kept_h, 4) if kept_h > 0.0 else 0.0
+        if hours > 0.0:
+            kept[value_c] = hours
             self._pending_c[cell] = _longest(kept)
         elif not kept:  # choices only, no time kept yet: their mean by weight
             before = self._pending_w[cell]
@@ -157,9 +164,8 @@ class SlotMedians:
         """
         kind = WORKDAY if workday else NON_WORKDAY
         if self._days == ALL_DAYS:
-            if votes := self._pooled_votes(slot):
-                return _median(votes), len(votes) / sum(POOLED_DAYS)
-        elif votes := self._votes(kind * SLOTS_PER_DAY + slot):
+            return self._pooled_value(slot)
+        if votes := self._votes(kind * SLOTS_PER_DAY + slot):
             value_c = _median(votes) + self._offset(weekday, kind, slot)
             return value_c, len(votes) / RING_DAYS[kind]
         for other in (kind, 1 - kind):
@@ -172,6 +178,18 @@ class SlotMedians:
             for near in range(slot + 1, SLOTS_PER_DAY):
                 if votes := self._votes(base + near):
                     return _median(votes), 0.0
+        return None
+
+    def _pooled_value(self, slot: int) -> tuple[float, float] | None:
+        """Return value()'s answer pooling all days: borrowing as a pooled slot too."""
+        if votes := self._pooled_votes(slot):
+            return _median(votes), len(votes) / sum(POOLED_DAYS)
+        for near in range(slot - 1, slot - SLOTS_PER_DAY, -1):
+            if votes := self._pooled_votes(near % SLOTS_PER_DAY, pending=near >= 0):
+                return _median(votes), 0.0
+        for near in range(slot + 1, SLOTS_PER_DAY):
+            if votes := self._pooled_votes(near):
+                return _median(votes), 0.0
         return None
 
     def spread(self, weekday: int, slot: int, workday: bool) -> float:
@@ -246,7 +264,8 @@ class SlotMedians:
             ]
         mine = DAYS_OPTIONS.index(self._days)
         other = 1 - mine
-        if self._errors[other] < self._errors[mine] * (1.0 - SWITCH_MARGIN):
+        gain = self._errors[mine] - self._errors[other]
+        if gain > SWITCH_MARGIN * self._errors[mine] and gain >= SWITCH_MARGIN_C:
             self._days = DAYS_OPTIONS[other]
 
     def _close_day(self, day: int) -> None:
@@ -398,7 +417,8 @@ def _today_rows(data: dict[str, Any]) -> list[tuple[int, list[Any]]]:
     """Return (cell, row) of each cell with evidence today, as `_today` wrote them.
 
     State saved before time kept was counted apart has "pending" rows [cell, vote,
-    weight], means over time: each goes on as its vote kept for its weight.
+    weight], means over time: each goes on as its vote kept for as many hours as
+    its weight, an approximation for the rest of the day of the upgrade only.
     """
     if "today" not in data:
         found = []
