@@ -145,11 +145,10 @@ class SetpointModel:
     def predict(self, x: Conditions) -> Prediction | None:
         """Return the preferred setpoint under conditions x, None before learning."""
         weekday, slot = x.slot
-        found = self._slots.value(weekday, slot, x.is_workday)
+        found = self._slots.estimate(weekday, slot, x.is_workday)
         if found is None:
             return None
-        schedule_c, fullness = found
-        spread_c = self._slots.spread(weekday, slot, x.is_workday)
+        schedule_c, fullness, spread_c = found
         return Prediction(
             schedule_c + self._context.correction(encode_context(x)),
             self._confidence(fullness) / (1.0 + spread_c / ERROR_SCALE_C),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Self
 
 from ..codec import as_list, integer, number
@@ -157,57 +159,46 @@ class SlotMedians:
 
         A slot without data borrows from its neighbours, with fullness 0: the nearest
         earlier slot (a setpoint is kept until changed), else the nearest later one,
-        of the same kind of day, then of the other. Looking back past midnight only
-        finds days already over: today's own evidence of a later hour is no setpoint
-        kept from before, and on the first morning it would copy the latest choice
-        into the night before it.
+        of the same kind of day, then of the other (pooling, of all days). Looking
+        back past midnight only finds days already over: today's own evidence of a
+        later hour is no setpoint kept from before, and on the first morning it would
+        copy the latest choice into the night before it.
         """
-        kind = WORKDAY if workday else NON_WORKDAY
-        if self._days == ALL_DAYS:
-            return self._pooled_value(slot)
-        if votes := self._votes(kind * SLOTS_PER_DAY + slot):
-            value_c = _median(votes) + self._offset(weekday, kind, slot)
-            return value_c, len(votes) / RING_DAYS[kind]
-        for other in (kind, 1 - kind):
-            base = other * SLOTS_PER_DAY
-            for near in range(slot, slot - SLOTS_PER_DAY, -1):
-                cell = base + near % SLOTS_PER_DAY
-                votes = self._rings[cell] if near < 0 else self._votes(cell)
-                if votes:
-                    return _median(votes), 0.0
-            for near in range(slot + 1, SLOTS_PER_DAY):
-                if votes := self._votes(base + near):
-                    return _median(votes), 0.0
-        return None
-
-    def _pooled_value(self, slot: int) -> tuple[float, float] | None:
-        """Return value()'s answer pooling all days: borrowing as a pooled slot too."""
-        if votes := self._pooled_votes(slot):
-            return _median(votes), len(votes) / sum(POOLED_DAYS)
-        for near in range(slot - 1, slot - SLOTS_PER_DAY, -1):
-            if votes := self._pooled_votes(near % SLOTS_PER_DAY, pending=near >= 0):
-                return _median(votes), 0.0
-        for near in range(slot + 1, SLOTS_PER_DAY):
-            if votes := self._pooled_votes(near):
-                return _median(votes), 0.0
-        return None
+        found = self.estimate(weekday, slot, workday)
+        return None if found is None else (found[0], found[1])
 
     def spread(self, weekday: int, slot: int, workday: bool) -> float:
         """Return how far a slot's days disagree: their mean distance from the median.
 
         0 when they agree or when the slot has fewer than two days of its own.
         """
-        del weekday  # the offset of a weekday moves every day of it alike
+        found = self.estimate(weekday, slot, workday)
+        return 0.0 if found is None else found[2]
+
+    def estimate(
+        self, weekday: int, slot: int, workday: bool
+    ) -> tuple[float, float, float] | None:
+        """Return `value`'s (setpoint °C, fullness) and `spread`, from one look."""
+        kind = WORKDAY if workday else NON_WORKDAY
         if self._days == ALL_DAYS:
             votes = self._pooled_votes(slot)
+            fullness, offset_c = len(votes) / sum(POOLED_DAYS), 0.0
         else:
-            votes = self._votes(
-                (WORKDAY if workday else NON_WORKDAY) * SLOTS_PER_DAY + slot
+            votes = self._votes(kind * SLOTS_PER_DAY + slot)
+            fullness = len(votes) / RING_DAYS[kind]
+            offset_c = self._offset(weekday, kind, slot) if votes else 0.0
+        if votes:
+            # The offset of a weekday moves every day of it alike: not the spread.
+            middle = _median(votes)
+            spread_c = sum(abs(v - middle) for v in votes) / len(votes)
+            return middle + offset_c, fullness, spread_c
+        if self._days == ALL_DAYS:
+            borrowed = _nearest(slot, self._pooled_votes)
+        else:
+            borrowed = _nearest(slot, partial(self._kind_votes, kind)) or _nearest(
+                slot, partial(self._kind_votes, 1 - kind)
             )
-        if len(votes) < 2:
-            return 0.0
-        middle = _median(votes)
-        return sum(abs(v - middle) for v in votes) / len(votes)
+        return None if borrowed is None else (*borrowed, 0.0)
 
     def _votes(self, cell: int) -> list[float]:
         """Return the days' values of a cell, today's pending one counted as a day."""
@@ -218,12 +209,16 @@ class SlotMedians:
             return votes[-RING_DAYS[cell // SLOTS_PER_DAY] :]
         return ring
 
+    def _kind_votes(self, kind: int, slot: int, *, pending: bool = True) -> list[float]:
+        """Return a slot's votes of one kind of day, today's with `pending`."""
+        cell = kind * SLOTS_PER_DAY + slot
+        return self._votes(cell) if pending else self._rings[cell]
+
     def _pooled_votes(self, slot: int, *, pending: bool = True) -> list[float]:
         """Return a slot's votes of the last two weeks, whatever the kind of day."""
         votes: list[float] = []
         for kind, days in enumerate(POOLED_DAYS):
-            cell = kind * SLOTS_PER_DAY + slot
-            votes += (self._votes(cell) if pending else self._rings[cell])[-days:]
+            votes += self._kind_votes(kind, slot, pending=pending)[-days:]
         return votes
 
     def _offset(self, weekday: int, kind: int, slot: int) -> float:
@@ -404,6 +399,23 @@ def _from_run_lengths(encoded: object) -> list[float]:
     for value, count in zip(items[::2], items[1::2], strict=True):
         values += [number(value)] * integer(count, 1, max(RING_DAYS) + 1)
     return values
+
+
+def _nearest(
+    slot: int, votes_at: Callable[..., list[float]]
+) -> tuple[float, float] | None:
+    """Return (median, fullness 0) of the nearest slot with votes, None if none has.
+
+    Earlier slots first (a setpoint is kept until changed), then later ones. Back
+    past midnight only days already over count (`votes_at(slot, pending=False)`).
+    """
+    for near in range(slot, slot - SLOTS_PER_DAY, -1):
+        if votes := votes_at(near % SLOTS_PER_DAY, pending=near >= 0):
+            return _median(votes), 0.0
+    for near in range(slot + 1, SLOTS_PER_DAY):
+        if votes := votes_at(near):
+            return _median(votes), 0.0
+    return None
 
 
 def _longest(kept: dict[float, float]) -> float:
