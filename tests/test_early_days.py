@@ -36,6 +36,21 @@ async def _until(
         await hass.async_block_till_done()
 
 
+async def _workdays(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> datetime:
+    """Choose ROUTINE's four changes on Monday to Friday; return Monday's midnight.
+
+    Time starts on that Monday morning.
+    """
+    monday = dt_util.now().replace(hour=0, minute=0)
+    for day in range(5):
+        for hour, minute, setpoint in ROUTINE:
+            await _until(
+                hass, freezer, monday + timedelta(days=day, hours=hour, minutes=minute)
+            )
+            await set_temperature(hass, setpoint)
+    return monday
+
+
 async def _week(hass: HomeAssistant) -> dict[str, list[float]]:
     """Return the learned week, half hour by half hour."""
     answer: dict[str, Any] = await hass.services.async_call(
@@ -83,13 +98,7 @@ async def test_a_brief_override_in_the_first_week_moves_only_its_own_slot(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Twenty changes learned, then 30 °C for 30 seconds: the week stays put."""
-    monday = dt_util.now().replace(hour=0, minute=0)
-    for day in range(5):  # Monday to Friday: twenty changes
-        for hour, minute, setpoint in ROUTINE:
-            await _until(
-                hass, freezer, monday + timedelta(days=day, hours=hour, minutes=minute)
-            )
-            await set_temperature(hass, setpoint)
+    monday = await _workdays(hass, freezer)  # twenty changes
     override = monday + timedelta(days=7, hours=7, minutes=40)
     await _override_briefly(hass, freezer, override, back_to=21.0)
 
@@ -120,13 +129,7 @@ async def test_a_home_whose_weekends_differ_splits_its_days_by_kind(
     The sensor says which way the schedule counts days, and the learned weekend
     keeps its own 17 °C morning instead of the workdays' 18 °C.
     """
-    monday = dt_util.now().replace(hour=0, minute=0)
-    for day in range(5):
-        for hour, minute, setpoint in ROUTINE:
-            await _until(
-                hass, freezer, monday + timedelta(days=day, hours=hour, minutes=minute)
-            )
-            await set_temperature(hass, setpoint)
+    monday = await _workdays(hass, freezer)
     await _until(hass, freezer, monday + timedelta(days=5, hours=1))
     assert hass.states.get(SENSOR).attributes["schedule_days"] == "all_days"
     await _until(hass, freezer, monday + timedelta(days=5, hours=8))

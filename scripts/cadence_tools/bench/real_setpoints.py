@@ -30,6 +30,7 @@ import zipfile
 from cadence_tools import load_engine
 
 from .data import fetch_wheel
+from .setpoint import count_change_hits
 
 engine = load_engine()
 SPEC = "citylearn==2.1.2"
@@ -45,8 +46,14 @@ METHODS = (
     "same hour yesterday",
     "same hour last week",
 )
-# Windows of other lengths, for the best window per home in hindsight.
-WINDOWS = {"7-day same-hour median": 7, "21-day same-hour median": 21}
+# Same-hour medians by window length, pooling all days; the 7- and 21-day ones show
+# the best window per home in hindsight.
+MEDIANS = {
+    "7-day same-hour median": 7,
+    "14-day same-hour median": 14,
+    "21-day same-hour median": 21,
+}
+WINDOWS = tuple(name for name in MEDIANS if name not in METHODS)
 
 
 def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
@@ -95,8 +102,8 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
     }
     confidence = [math.nan] * n
     pooled = [math.nan] * n
-    # Hours from hour i's start to the change `next_change` foretold then, if any.
-    foretold: list[float | None] = [None] * n
+    # When `next_change`, asked half an hour into hour i, said the setpoint moves.
+    foretold: list[datetime | None] = [None] * n
     learner = engine.SetpointLearner()
     for i, (when, value, outdoor) in enumerate(hours):
         source = (
@@ -110,7 +117,7 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
         now = engine.Conditions(when=when + SLOT, outdoor_c=outdoor)
         learner.hold(now)
         if (change := learner.model.next_change(now)) is not None:
-            foretold[i] = (change.when - when).total_seconds() / 3600.0
+            foretold[i] = change.when
         target = i + LEAD
         if target < n:
             ahead = engine.Conditions(when=hours[target][0], outdoor_c=outdoor)
@@ -120,11 +127,6 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
                 pooled[target] = float(learner.model.days == "all_days")
     for j in range(n):
         known = j - LEAD  # setpoints up to here are known when predicting hour j
-        same = [
-            setpoints[j - 24 * k]
-            for k in range(1, 15)
-            if j - 24 * k >= 0 and j - 24 * k <= known
-        ]
         kind = _workday(hours[j][0])
         same_kind = [
             setpoints[j - 24 * k]
@@ -133,8 +135,7 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
         ][
             : 10 if kind else 4
         ]  # two weeks of that kind: ten workdays or four weekend days
-        out["14-day same-hour median"][j] = median(same) if same else math.nan
-        for name, days in WINDOWS.items():
+        for name, days in MEDIANS.items():
             window = [
                 setpoints[j - 24 * k]
                 for k in range(1, days + 1)
@@ -152,48 +153,21 @@ def predict_home(hours: list[tuple[datetime, float, float]]) -> dict[str, list[f
     return out
 
 
-def next_change_hits(
-    setpoints: list[float], foretold: list[float | None]
-) -> dict[str, int]:
-    """Count hours whose real next change (0.3 °C or more, within 24 h) was foretold.
-
-    Within 30 minutes: Cadence's `next_change` asked half an hour into the hour, and
-    the naive guess that it comes as long after as yesterday's did.
-    """
-
-    def real(i: int) -> int | None:
-        return next(
-            (
-                j - i
-                for j in range(i + 1, min(len(setpoints), i + 25))
-                if abs(setpoints[j] - setpoints[i]) >= 0.3
-            ),
-            None,
-        )
-
-    counts = {"hours": 0, "cadence": 0, "yesterday": 0}
-    for i in range(WARM_UP, len(setpoints)):
-        if (truth := real(i)) is None:
-            continue
-        counts["hours"] += 1
-        guess = foretold[i]
-        counts["cadence"] += guess is not None and abs(guess - truth) <= 0.5
-        counts["yesterday"] += real(i - 24) == truth
-    return counts
-
-
 def run_real_setpoints() -> dict[str, object]:
     """Score every home; MAE per method and home, and Cadence's by confidence level."""
     per_home: dict[str, dict[str, float]] = {}
     levels = {"low": [0, 0.0], "medium": [0, 0.0], "high": [0, 0.0]}
     changes = 0
-    hits = {"hours": 0, "cadence": 0, "yesterday": 0}
+    hits = {"ticks": 0, "cadence": 0, "yesterday": 0}
     found = homes()
     for name, hours in found.items():
         predicted = predict_home(hours)
         actual = [value for _, value, _ in hours]
         changes += sum(a != b for a, b in pairwise(actual))
-        for key, count in next_change_hits(actual, predicted["foretold"]).items():
+        times = [when for when, _, _ in hours]
+        for key, count in count_change_hits(
+            times, actual, predicted["foretold"], times[WARM_UP], per_day=24
+        ).items():
             hits[key] += count
         scored = [
             j

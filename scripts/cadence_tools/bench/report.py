@@ -159,7 +159,7 @@ def real_setpoints_section(real: dict[str, Any]) -> list[str]:
         mae = f"{levels[key]['abs_error_sum'] / hours:.3f}" if hours else "—"
         lines.append(f"| {label} | {hours / total:.1%} | {mae} |")
     hits = real["next_change"]
-    seen = hits["hours"] or 1
+    seen = hits["ticks"] or 1
     lines += [
         "",
         (

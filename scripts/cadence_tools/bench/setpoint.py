@@ -275,13 +275,15 @@ def by_confidence(result: dict[str, object]) -> list[dict[str, float]]:
     return rows
 
 
-def _real_changes(ticks: list[datetime], actual: list[float]) -> list[datetime | None]:
+def _real_changes(
+    ticks: list[datetime], actual: list[float], per_day: int
+) -> list[datetime | None]:
     """Return, per tick, when the actual setpoint next moved by 0.3 °C within 24 h."""
     found: list[datetime | None] = []
     for i, value in enumerate(actual):
         nxt = None
         if not math.isnan(value):
-            for j in range(i + 1, min(len(ticks), i + DAY_TICKS + 1)):
+            for j in range(i + 1, min(len(ticks), i + per_day + 1)):
                 if not math.isnan(actual[j]) and abs(actual[j] - value) >= CHANGE_MIN_C:
                     nxt = ticks[j]
                     break
@@ -296,20 +298,37 @@ def next_change_hits(result: dict[str, object]) -> dict[str, int]:
     yesterday's same moment saw next, a day later.
     """
     ticks: list[datetime] = result["ticks"]  # type: ignore[assignment]
-    actual: list[float] = result["actual"]  # type: ignore[assignment]
-    predicted: list[datetime | None] = result["next_change"]  # type: ignore[assignment]
-    real = _real_changes(ticks, actual)
-    first = ticks[0] + timedelta(days=WARM_UP_DAYS)
+    return count_change_hits(
+        ticks,
+        result["actual"],  # type: ignore[arg-type]
+        result["next_change"],  # type: ignore[arg-type]
+        ticks[0] + timedelta(days=WARM_UP_DAYS),
+    )
+
+
+def count_change_hits(
+    ticks: list[datetime],
+    actual: list[float],
+    predicted: list[datetime | None],
+    first: datetime,
+    per_day: int = DAY_TICKS,
+) -> dict[str, int]:
+    """Count ticks from `first` whose real next change was foretold within 30 min.
+
+    `predicted` holds, per tick, when `next_change` said the setpoint would move
+    (None: not within 24 hours); `per_day` is the ticks in a day.
+    """
+    real = _real_changes(ticks, actual, per_day)
     counts = {"ticks": 0, "cadence": 0, "yesterday": 0}
     for i, when in enumerate(ticks):
-        if when < first or real[i] is None or i < DAY_TICKS:
+        if when < first or real[i] is None or i < per_day:
             continue
         counts["ticks"] += 1
         truth = real[i]
         guess = predicted[i]
         if guess is not None and abs(guess - truth) <= CHANGE_WINDOW:
             counts["cadence"] += 1
-        before = real[i - DAY_TICKS]
+        before = real[i - per_day]
         if (
             before is not None
             and abs(before + timedelta(days=1) - truth) <= CHANGE_WINDOW
